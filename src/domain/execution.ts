@@ -1,0 +1,81 @@
+/**
+ * The one execution path shared by backtest, simulated, paper and live trading:
+ *   Signal -> PositionSizer -> RiskEngine.check -> OrderIntent -> OrderSink
+ * Only the OrderSink (and the clock and feed) change between modes. Expected refusals are outcomes, not throws.
+ */
+import type { Paise } from '@/common/money';
+import type { OrderType, ProductType, Side, Validity } from '@/domain/market';
+
+export interface Signal {
+  symbol: string;
+  side: Side;
+  /** 0..1, used by aggregation (weighted vote) and sizing. */
+  strength: number;
+  reason: string;
+  stopLossPaise?: Paise;
+  takeProfitPaise?: Paise;
+  trailingStopPaise?: Paise;
+  validity?: Validity;
+  /** Exit signals reduce or close a position and are allowed while the risk state is REDUCING. */
+  intent?: 'ENTRY' | 'EXIT';
+  strategyId?: string;
+  time: number; // epoch ms UTC
+}
+
+export interface OrderIntent {
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  quantity: number;
+  type: OrderType;
+  product: ProductType;
+  validity: Validity;
+  pricePaise?: Paise;
+  triggerPricePaise?: Paise;
+  stopLossPaise?: Paise;
+  takeProfitPaise?: Paise;
+  trailingStopPaise?: Paise;
+  strategyId?: string;
+  userId?: string;
+  reason?: string;
+  createdAt: number; // epoch ms UTC
+  /** The intent is never sent after createdAt + ttlMs (it becomes EXPIRED). */
+  ttlMs?: number;
+}
+
+export type RiskReason =
+  | 'TRADING_HALTED'
+  | 'TRADING_REDUCING'
+  | 'MAX_POSITION_SIZE'
+  | 'MAX_GROSS_EXPOSURE'
+  | 'MAX_NET_EXPOSURE'
+  | 'MAX_OPEN_POSITIONS'
+  | 'MAX_ORDER_QUANTITY'
+  | 'MAX_ORDER_NOTIONAL'
+  | 'PRICE_BAND'
+  | 'LOT_SIZE'
+  | 'TICK_SIZE'
+  | 'MARKET_CLOSED'
+  | 'SQUARE_OFF_CUTOFF'
+  | 'STALE_DATA'
+  | 'NO_PRICE'
+  | 'MAX_DAILY_LOSS'
+  | 'MAX_DRAWDOWN'
+  | 'LOSS_COOLDOWN'
+  | 'ORDER_RATE'
+  | 'STRATEGY_DAILY_LOSS'
+  | 'STRATEGY_TRADE_COUNT'
+  | 'RECONCILIATION_MISMATCH'
+  | 'ZERO_QUANTITY'
+  | 'INSUFFICIENT_FUNDS';
+
+export type RiskOutcome =
+  | { accepted: true }
+  | { accepted: false; reason: RiskReason; message: string };
+
+export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
+
+/** Where accepted intents go: the order queue in live modes, the fill simulator in backtests. */
+export abstract class OrderSink {
+  abstract submit(intent: OrderIntent): Promise<{ accepted: boolean; orderId?: string; reason?: string }>;
+}
