@@ -1,0 +1,260 @@
+/**
+ * SmartStream 2.0 binary tick decoder (protocol §4.3). Hot path: it allocates nothing per frame. It
+ * fills one mutable `DecodedTick` and preallocated depth arrays, reads signed little-endian int64 by byte
+ * arithmetic (lo + hi * 2^32, exact up to 2^53, no BigInt), caches token strings, groups best-five by
+ * the buy/sell flag (not by position, unlike the official JS SDK), and checks each frame's length:
+ * short, long and unknown frames are counted and dropped, never thrown.
+ */
+
+export const FRAME_LENGTH = { 1: 51, 2: 123, 3: 379 } as const;
+const HEADER = 43;
+const TOKEN_OFFSET = 2;
+const TOKEN_BYTES = 25;
+const TWO_32 = 4294967296;
+const TOKEN_TABLE_SIZE = 1 << 15;
+const TOKEN_TABLE_MASK = TOKEN_TABLE_SIZE - 1;
+
+export interface DecodedTick {
+  mode: number; // 1 LTP, 2 Quote, 3 SnapQuote
+  exchangeType: number;
+  token: string;
+  sequence: number;
+  exchangeTime: number;
+  ltp: number; // paise
+  lastQuantity: number;
+  avgPrice: number;
+  volume: number;
+  totalBuyQuantity: number;
+  totalSellQuantity: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  lastTradedTime: number;
+  openInterest: number;
+  oiChangePercent: number;
+  bidCount: number;
+  bidPrice: Float64Array;
+  bidQty: Float64Array;
+  bidOrders: Float64Array;
+  askCount: number;
+  askPrice: Float64Array;
+  askQty: Float64Array;
+  askOrders: Float64Array;
+  upperCircuit: number;
+  lowerCircuit: number;
+  high52: number;
+  low52: number;
+}
+
+export interface DecoderCounters {
+  decoded: number;
+  short: number;
+  long: number;
+  unknownMode: number;
+  badToken: number;
+}
+
+function emptyTick(): DecodedTick {
+  return {
+    mode: 0,
+    exchangeType: 0,
+    token: '',
+    sequence: 0,
+    exchangeTime: 0,
+    ltp: 0,
+    lastQuantity: 0,
+    avgPrice: 0,
+    volume: 0,
+    totalBuyQuantity: 0,
+    totalSellQuantity: 0,
+    open: 0,
+    high: 0,
+    low: 0,
+    close: 0,
+    lastTradedTime: 0,
+    openInterest: 0,
+    oiChangePercent: 0,
+    bidCount: 0,
+    bidPrice: new Float64Array(5),
+    bidQty: new Float64Array(5),
+    bidOrders: new Float64Array(5),
+    askCount: 0,
+    askPrice: new Float64Array(5),
+    askQty: new Float64Array(5),
+    askOrders: new Float64Array(5),
+    upperCircuit: 0,
+    lowerCircuit: 0,
+    high52: 0,
+    low52: 0,
+  };
+}
+
+/** Signed little-endian int64 as a Number (exact within ±2^53). */
+export function readInt64LE(b: Uint8Array, o: number): number {
+  const lo = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+  const hi = b[o + 4] | (b[o + 5] << 8) | (b[o + 6] << 16) | (b[o + 7] << 24); // signed int32
+  return hi * TWO_32 + lo;
+}
+
+function readInt16LE(b: Uint8Array, o: number): number {
+  const v = b[o] | (b[o + 1] << 8);
+  return v > 32767 ? v - 65536 : v;
+}
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+export class StreamDecoder {
+  /** The one result object; valid until the next `decode` call. Copy what you keep. */
+  readonly tick: DecodedTick = emptyTick();
+  readonly counters: DecoderCounters = { decoded: 0, short: 0, long: 0, unknownMode: 0, badToken: 0 };
+  private readonly f64Bytes = new Uint8Array(8);
+  private readonly f64 = new Float64Array(this.f64Bytes.buffer);
+  /**
+   * Digit-only tokens (nearly all of them) are interned in an open-addressed table keyed by value and
+   * length, so a repeated token costs no string and no Map hashing.
+   */
+  private readonly cacheKeys = new Float64Array(TOKEN_TABLE_SIZE).fill(-1);
+  private readonly cacheValues: string[] = new Array<string>(TOKEN_TABLE_SIZE).fill('');
+  private cached = 0;
+
+  /** Decodes one binary frame into `this.tick`. Returns false (and counts why) for a frame it drops. */
+  decode(b: Uint8Array): boolean {
+    const len = b.length;
+    if (len < HEADER) {
+      this.counters.short++;
+      return false;
+    }
+    const mode = b[0];
+    const expected = mode === 1 ? 51 : mode === 2 ? 123 : mode === 3 ? 379 : 0;
+    if (expected === 0) {
+      this.counters.unknownMode++;
+      return false;
+    }
+    if (len < expected) {
+      this.counters.short++;
+      return false;
+    }
+    if (len > expected) {
+      this.counters.long++;
+      return false;
+    }
+    const t = this.tick;
+    const token = this.readToken(b);
+    if (token === null) {
+      this.counters.badToken++;
+      return false;
+    }
+    t.mode = mode;
+    t.exchangeType = b[1];
+    t.token = token;
+    t.sequence = readInt64LE(b, 27);
+    t.exchangeTime = readInt64LE(b, 35);
+    t.ltp = readInt64LE(b, 43);
+    if (mode >= 2) {
+      t.lastQuantity = readInt64LE(b, 51);
+      t.avgPrice = readInt64LE(b, 59);
+      t.volume = readInt64LE(b, 67);
+      t.totalBuyQuantity = this.readF64(b, 75);
+      t.totalSellQuantity = this.readF64(b, 83);
+      t.open = readInt64LE(b, 91);
+      t.high = readInt64LE(b, 99);
+      t.low = readInt64LE(b, 107);
+      t.close = readInt64LE(b, 115);
+    }
+    if (mode === 3) {
+      t.lastTradedTime = readInt64LE(b, 123);
+      t.openInterest = readInt64LE(b, 131);
+      t.oiChangePercent = this.readF64(b, 139);
+      this.readDepth(b);
+      t.upperCircuit = readInt64LE(b, 347);
+      t.lowerCircuit = readInt64LE(b, 355);
+      t.high52 = readInt64LE(b, 363);
+      t.low52 = readInt64LE(b, 371);
+    } else {
+      t.bidCount = 0;
+      t.askCount = 0;
+    }
+    this.counters.decoded++;
+    return true;
+  }
+
+  private readDepth(b: Uint8Array): void {
+    const t = this.tick;
+    let bids = 0;
+    let asks = 0;
+    for (let i = 0, o = 147; i < 10; i++, o += 20) {
+      const flag = readInt16LE(b, o);
+      if (flag === 1 && bids < 5) {
+        t.bidQty[bids] = readInt64LE(b, o + 2);
+        t.bidPrice[bids] = readInt64LE(b, o + 10);
+        t.bidOrders[bids] = readInt16LE(b, o + 18);
+        bids++;
+      } else if (flag === 0 && asks < 5) {
+        t.askQty[asks] = readInt64LE(b, o + 2);
+        t.askPrice[asks] = readInt64LE(b, o + 10);
+        t.askOrders[asks] = readInt16LE(b, o + 18);
+        asks++;
+      }
+    }
+    t.bidCount = bids;
+    t.askCount = asks;
+  }
+
+  private readF64(b: Uint8Array, o: number): number {
+    const s = this.f64Bytes;
+    if (LITTLE_ENDIAN_HOST) for (let i = 0; i < 8; i++) s[i] = b[o + i];
+    else for (let i = 0; i < 8; i++) s[i] = b[o + 7 - i];
+    return this.f64[0];
+  }
+
+  /** NUL-terminated ASCII token; null when empty or not printable ASCII. */
+  private readToken(b: Uint8Array): string | null {
+    // Fast path: digits up to the NUL terminator (every exchange token in the scrip master).
+    let len = 0;
+    let value = 0;
+    let c = b[TOKEN_OFFSET];
+    while (c >= 0x30 && c <= 0x39 && len < TOKEN_BYTES) {
+      value = value * 10 + (c - 0x30);
+      c = b[TOKEN_OFFSET + ++len];
+    }
+    if (len > 0 && len <= 12 && (len === TOKEN_BYTES || c === 0)) return this.internDigits(b, value, len);
+    return this.readTextToken(b);
+  }
+
+  private internDigits(b: Uint8Array, value: number, len: number): string {
+    const key = value * 16 + len; // length disambiguates leading zeros
+    let slot = (key ^ (key >>> 13)) & TOKEN_TABLE_MASK;
+    for (let probe = 0; probe < 8; probe++, slot = (slot + 1) & TOKEN_TABLE_MASK) {
+      const k = this.cacheKeys[slot];
+      if (k === key) return this.cacheValues[slot];
+      if (k === -1) {
+        const s = latin1(b, TOKEN_OFFSET, len);
+        // Keep the table at most half full so probes stay short; beyond that, tokens are just built.
+        if (this.cached < TOKEN_TABLE_SIZE / 2) {
+          this.cacheKeys[slot] = key;
+          this.cacheValues[slot] = s;
+          this.cached++;
+        }
+        return s;
+      }
+    }
+    return latin1(b, TOKEN_OFFSET, len);
+  }
+
+  private readTextToken(b: Uint8Array): string | null {
+    let len = 0;
+    for (; len < TOKEN_BYTES; len++) {
+      const c = b[TOKEN_OFFSET + len];
+      if (c === 0) break;
+      if (c < 0x21 || c > 0x7e || c === 0x22) return null; // printable, and never a quote character
+    }
+    return len === 0 ? null : latin1(b, TOKEN_OFFSET, len);
+  }
+}
+
+function latin1(b: Uint8Array, start: number, len: number): string {
+  let s = '';
+  for (let i = 0; i < len; i++) s += String.fromCharCode(b[start + i]);
+  return s;
+}
