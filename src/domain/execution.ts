@@ -67,7 +67,9 @@ export type RiskReason =
   | 'STRATEGY_TRADE_COUNT'
   | 'RECONCILIATION_MISMATCH'
   | 'ZERO_QUANTITY'
-  | 'INSUFFICIENT_FUNDS';
+  | 'INSUFFICIENT_FUNDS'
+  | 'UNKNOWN_INSTRUMENT'
+  | 'INVALID_PRICE';
 
 export type RiskOutcome =
   | { accepted: true }
@@ -78,4 +80,25 @@ export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
 /** Where accepted intents go: the order queue in live modes, the fill simulator in backtests. */
 export abstract class OrderSink {
   abstract submit(intent: OrderIntent): Promise<{ accepted: boolean; orderId?: string; reason?: string }>;
+}
+
+/**
+ * One execution (fill) of an order, as the orders module reports it on the event bus (`orders.fill`)
+ * and the backtester's fill model produces it. Quantity is the size of this fill, not the order's total.
+ */
+export interface OrderFill {
+  orderId: string;
+  clientOrderId: string;
+  userId: string;
+  strategyId?: string;
+  symbol: string;
+  side: Side;
+  quantity: number;
+  pricePaise: Paise;
+  /** Brokerage, taxes and fees attributed to this fill. */
+  chargesPaise: Paise;
+  product?: ProductType;
+  /** Broker or simulator trade id when known; lets consumers drop a repeated fill. */
+  tradeId?: string;
+  time: number; // epoch ms UTC
 }
