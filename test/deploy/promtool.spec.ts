@@ -6,13 +6,15 @@ const dir = join(__dirname, '..', '..', 'docker', 'prometheus');
 function promtool(...args: string[]): string {
   const probe = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
   if (probe.error) {
-    throw new Error('promtool is not installed: `apt-get install -y prometheus` (Debian) puts it on PATH; CI installs it in .ci/run');
+    throw new Error(
+      'promtool is not installed: `apt-get install -y prometheus` (Debian) puts it on PATH; CI installs it in .ci/run',
+    );
   }
   try {
     return execFileSync('promtool', args, { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string };
-    throw new Error(`promtool ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    throw new Error(`promtool ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: err });
   }
 }
 

@@ -1,0 +1,114 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { METRIC_CATALOGUE, lookupMetric, seriesInExpression } from '@/monitoring/metric-catalogue';
+
+const root = join(__dirname, '..', '..');
+const dashboardsDir = join(root, 'docker', 'grafana', 'dashboards');
+
+interface RuleFile {
+  groups: {
+    name: string;
+    rules: { alert?: string; record?: string; expr: string; labels?: Record<string, string> }[];
+  }[];
+}
+
+function ruleExpressions(): { where: string; expr: string }[] {
+  const doc = load(readFileSync(join(root, 'docker', 'prometheus', 'alerts.yml'), 'utf8')) as RuleFile;
+  return doc.groups.flatMap((g) =>
+    g.rules.map((r) => ({ where: `alerts.yml ${r.alert ?? r.record}`, expr: r.expr })),
+  );
+}
+
+/** Every `expr` in a dashboard, wherever the panel nests it (rows, targets, templating queries). */
+function collectExprs(node: unknown, where: string, out: { where: string; expr: string }[]): void {
+  if (Array.isArray(node)) node.forEach((n) => collectExprs(n, where, out));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if ((k === 'expr' || k === 'query') && typeof v === 'string') out.push({ where, expr: v });
+      else collectExprs(v, where, out);
+    }
+  }
+}
+
+function dashboardExpressions(): { where: string; expr: string }[] {
+  const out: { where: string; expr: string }[] = [];
+  for (const f of readdirSync(dashboardsDir).filter((n) => n.endsWith('.json'))) {
+    collectExprs(JSON.parse(readFileSync(join(dashboardsDir, f), 'utf8')), f, out);
+  }
+  return out;
+}
+
+/** Label names used in `{a="x", b=~"y"}` selectors and `by (a, b)` clauses that follow a metric. */
+function selectorLabels(expr: string, series: string): string[] {
+  const labels: string[] = [];
+  const re = new RegExp(`${series}\\{([^}]*)\\}`, 'g');
+  for (const m of expr.matchAll(re)) {
+    for (const l of m[1].matchAll(/([a-z_]+)\s*(?:=~|!~|!=|=)/g)) labels.push(l[1]);
+  }
+  return labels;
+}
+
+describe('metric catalogue', () => {
+  const everything = [...ruleExpressions(), ...dashboardExpressions()];
+
+  it('has the three provisioned dashboards and the alert rules to check', () => {
+    const files = readdirSync(dashboardsDir).filter((n) => n.endsWith('.json'));
+    expect(files.sort()).toEqual([
+      'strategy-performance.json',
+      'system-health.json',
+      'trading-overview.json',
+    ]);
+    expect(ruleExpressions().length).toBeGreaterThan(20);
+  });
+
+  it('every trading_bot_* series in the alert rules and dashboards is catalogued', () => {
+    const missing = everything.flatMap(({ where, expr }) =>
+      seriesInExpression(expr)
+        .filter((s) => !lookupMetric(s))
+        .map((s) => `${where}: ${s}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('histogram suffixes are used only on histograms, and rate() only on counters and histograms', () => {
+    const wrong: string[] = [];
+    for (const { where, expr } of everything) {
+      for (const m of expr.matchAll(/(?:rate|increase)\(\s*(trading_bot_[a-z0-9_]+)/g)) {
+        const hit = lookupMetric(m[1]);
+        if (hit && hit.spec.type === 'gauge') wrong.push(`${where}: rate/increase over gauge ${m[1]}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('label matchers name only labels the catalogue declares (plus job/instance/role from scraping)', () => {
+    const wrong: string[] = [];
+    for (const { where, expr } of everything) {
+      for (const s of seriesInExpression(expr)) {
+        const hit = lookupMetric(s);
+        if (!hit) continue;
+        const allowed = new Set<string>([...hit.spec.labels, 'job', 'instance', 'role', 'le']);
+        for (const l of selectorLabels(expr, s)) if (!allowed.has(l)) wrong.push(`${where}: ${s}{${l}}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('every catalogued metric is used by a rule or a dashboard, so the catalogue holds no dead entries', () => {
+    const used = new Set(
+      everything.flatMap(({ expr }) => seriesInExpression(expr).map((s) => lookupMetric(s)?.name)),
+    );
+    const unused = Object.keys(METRIC_CATALOGUE).filter((n) => !used.has(n as keyof typeof METRIC_CATALOGUE));
+    expect(unused).toEqual([]);
+  });
+
+  it('names follow Prometheus conventions: counters end in _total, histograms in a unit', () => {
+    for (const [name, spec] of Object.entries(METRIC_CATALOGUE)) {
+      expect(name).toMatch(/^trading_bot_[a-z0-9_]+$/);
+      if (spec.type === 'counter') expect(name).toMatch(/_total$/);
+      else expect(name).not.toMatch(/_total$/);
+      if (spec.type === 'histogram') expect(name).toMatch(/_seconds$/);
+    }
+  });
+});
