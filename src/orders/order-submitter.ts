@@ -1,0 +1,138 @@
+import { Logger } from '@nestjs/common';
+import type { Clock } from '@/common/clock';
+import type { EventBus } from '@/common/event-bus';
+import { isBrokerError } from '@/broker/broker.errors';
+import type { BrokerGateway } from '@/broker/broker-gateway';
+import type { PlaceOrderRequest } from '@/broker/broker.types';
+import type { OrderEntity } from './entities/order.entity';
+import type { InstrumentLookup } from './orders.ports';
+import type { OrderStore } from './order.store';
+import { toOrderView } from './order-view';
+import type { SlidingWindowLimiter } from './rate-limiter';
+
+export type SubmitOutcome = 'sent' | 'rejected' | 'unknown' | 'expired' | 'skipped';
+
+export interface OrderSubmitterOptions {
+  store: OrderStore;
+  broker: Pick<BrokerGateway, 'placeOrder'>;
+  instruments: InstrumentLookup;
+  clock: Clock;
+  limiter: SlidingWindowLimiter;
+  bus?: Pick<EventBus, 'emit'>;
+  /** Called once an order became UNKNOWN, so the resolver looks it up at once. */
+  onUnknown?: (orderId: string) => void;
+  /** Test hook: runs at named points of a placement (the kill -9 test crashes the process there). */
+  probe?: (
+    point: 'claimed' | 'before-send' | 'after-send' | 'recorded',
+    order: OrderEntity,
+  ) => void | Promise<void>;
+}
+
+/**
+ * The placement job handler, safe to run twice: it sends only after winning the QUEUED -> SUBMITTING
+ * claim, and it never retries a send. Anything that may have reached the broker becomes UNKNOWN.
+ */
+export class OrderSubmitter {
+  private readonly logger = new Logger(OrderSubmitter.name);
+  constructor(private readonly o: OrderSubmitterOptions) {}
+
+  async submit(orderId: string): Promise<SubmitOutcome> {
+    const { store, clock } = this.o;
+    // Wait for a rate slot before claiming: a claimed order never waits, so a crash while waiting leaves it QUEUED.
+    await this.o.limiter.acquire();
+    const claim = await store.claim(orderId, clock.now());
+    if (claim.kind === 'skipped') return 'skipped';
+    this.emit(claim.order);
+    if (claim.kind === 'expired') return 'expired';
+    const order = claim.order;
+    await this.o.probe?.('claimed', order);
+
+    const inst = this.o.instruments.get(order.symbol);
+    if (!inst) return this.finishRejected(order, 'UNKNOWN_INSTRUMENT', `no instrument ${order.symbol}`);
+    const routedExchange = typeof order.routing?.exchange === 'string' ? order.routing.exchange : null;
+    const routed =
+      routedExchange && routedExchange !== inst.exchange
+        ? this.o.instruments.get(`${routedExchange}:${inst.tradingSymbol}`)
+        : undefined;
+    const target = routed ?? inst;
+    const limitPrice =
+      typeof order.routing?.limitPricePaise === 'number' ? order.routing.limitPricePaise : undefined;
+    const req: PlaceOrderRequest = {
+      tag: order.ordertag,
+      instrument: {
+        symbol: target.symbol,
+        exchange: target.exchange,
+        tradingSymbol: target.tradingSymbol,
+        token: target.token,
+      },
+      side: order.side,
+      quantity: order.quantity,
+      type: limitPrice !== undefined && order.type === 'MARKET' ? 'LIMIT' : order.type,
+      product: order.product,
+      validity: order.validity,
+      pricePaise: limitPrice ?? order.pricePaise ?? undefined,
+      triggerPricePaise: order.triggerPricePaise ?? undefined,
+      priority: order.leg === 'STOP' || order.leg === 'EXIT' ? 'exit' : 'entry',
+    };
+    await this.o.probe?.('before-send', order);
+    try {
+      const ack = await this.o.broker.placeOrder(req);
+      await this.o.probe?.('after-send', order);
+      const status = order.type === 'SL' || order.type === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
+      const r = await store.apply(
+        order.id,
+        { type: 'BROKER_REPORT', status, filledQty: 0, avgPricePaise: 0 },
+        'BROKER',
+        clock.now(),
+        {
+          type: 'ACK',
+          patch: { brokerOrderId: ack.brokerOrderId },
+          details: { brokerOrderId: ack.brokerOrderId },
+        },
+      );
+      this.emit(r.order);
+      await this.o.probe?.('recorded', r.order);
+      return 'sent';
+    } catch (err) {
+      if (
+        isBrokerError(err) &&
+        (err.kind === 'rejected' || err.kind === 'unavailable' || err.kind === 'auth')
+      ) {
+        // Definitely not placed: the broker refused or was never reached.
+        return this.finishRejected(order, `BROKER_${err.kind.toUpperCase()}`, err.message, err.code);
+      }
+      // Timeout, 5xx, dropped socket, rate-limit answer, unparseable reply, or a bug after sending: may exist.
+      const message = err instanceof Error ? err.message : String(err);
+      const r = await store.apply(order.id, { type: 'AMBIGUOUS', reason: message }, 'WORKER', clock.now(), {
+        patch: { reasonCode: 'AMBIGUOUS_SUBMIT', reasonMessage: message.slice(0, 500) },
+        details: {
+          kind: isBrokerError(err) ? err.kind : 'exception',
+          code: isBrokerError(err) ? err.code : null,
+        },
+      });
+      this.emit(r.order);
+      this.logger.warn(`order ${order.id} (${order.ordertag}) outcome unknown: ${message}`);
+      this.o.onUnknown?.(order.id);
+      return 'unknown';
+    }
+  }
+
+  private async finishRejected(
+    order: OrderEntity,
+    code: string,
+    message: string,
+    brokerCode?: string | null,
+  ): Promise<SubmitOutcome> {
+    const r = await this.o.store.apply(order.id, { type: 'NOT_AT_BROKER' }, 'BROKER', this.o.clock.now(), {
+      type: 'REJECT',
+      patch: { reasonCode: code, reasonMessage: message.slice(0, 500) },
+      details: { code, brokerCode: brokerCode ?? null },
+    });
+    this.emit(r.order);
+    return 'rejected';
+  }
+
+  private emit(order: OrderEntity): void {
+    this.o.bus?.emit('orders.updated', toOrderView(order));
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * What the orders core needs from the rest of the platform, as narrow ports so the core stays plain
+ * TypeScript (unit-testable, usable from the kill -9 worker process) and the Nest module binds adapters.
+ */
+import type { Instrument } from '@/domain/market';
+import type { OrderIntent, RiskOutcome, TradingState } from '@/domain/execution';
+
+/** The risk module as orders sees it: pre-trade checks and the halt switch. */
+export interface OrdersRiskPort {
+  check(intent: OrderIntent, opts: { exit: boolean }): RiskOutcome | Promise<RiskOutcome>;
+  state(): TradingState;
+  halt(reason: string): void | Promise<void>;
+}
+
+/** Accepts everything, never halts: for modes and tests without a risk engine. */
+export const PERMISSIVE_RISK: OrdersRiskPort = {
+  check: () => ({ accepted: true }),
+  state: () => 'ACTIVE',
+  halt: () => undefined,
+};
+
+export interface InstrumentLookup {
+  get(symbol: string): Instrument | undefined;
+}
+
+export interface OrdersAlert {
+  key: string;
+  severity: 'info' | 'warning' | 'critical';
+  title: string;
+  message: string;
+}
+
+export interface OrdersAlertSink {
+  raise(alert: OrdersAlert): void;
+}
+
+/** The placement queue (Bull in production). `add` must be idempotent on jobId. */
+export interface PlacementQueue {
+  add(jobId: string, data: PlacementJob): Promise<void>;
+  has(jobId: string): Promise<boolean>;
+}
+
+export interface PlacementJob {
+  orderId: string;
+}
+
+/** `order:<userId>:<clientOrderId>`: client ids are unique per user only, so the user keeps job ids unique. */
+export function placementJobId(userId: string, clientOrderId: string): string {
+  return `order:${userId}:${clientOrderId}`;
+}
+
+/** Orders placed by strategies with no user behind them belong to this system user. */
+export const SYSTEM_USER_ID = '00000000-0000-0000-0000-000000000000';
