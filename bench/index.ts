@@ -16,7 +16,14 @@ for (const f of files) {
   console.log(`\n=== ${f}`);
   const r = spawnSync(
     process.execPath,
-    ['--expose-gc', '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, f)],
+    [
+      '--expose-gc',
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(__dirname, f),
+    ],
     { stdio: 'inherit', env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } },
   );
   if (r.status !== 0) failed++;

@@ -22,7 +22,7 @@ export class EventBus {
   on<K extends keyof PlatformEvents>(event: K, handler: Handler<K>): () => void {
     const list = (this.handlers.get(event) ?? []) as Handler<K>[];
     list.push(handler);
-    this.handlers.set(event, list as Handler<never>[]);
+    this.handlers.set(event, list);
     return () => {
       const i = list.indexOf(handler);
       if (i >= 0) list.splice(i, 1);

@@ -14,6 +14,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     entities: [join(root, 'src', '**', '*.entity.{ts,js}')],
     migrations: [join(root, 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',
+    uuidExtension: 'pgcrypto',
     synchronize: false,
     migrationsRun: false,
     extra: { max: 10, connectionTimeoutMillis: 5000 },

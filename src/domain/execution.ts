@@ -71,9 +71,7 @@ export type RiskReason =
   | 'UNKNOWN_INSTRUMENT'
   | 'INVALID_PRICE';
 
-export type RiskOutcome =
-  | { accepted: true }
-  | { accepted: false; reason: RiskReason; message: string };
+export type RiskOutcome = { accepted: true } | { accepted: false; reason: RiskReason; message: string };
 
 export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
 

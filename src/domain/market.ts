@@ -2,7 +2,8 @@
 import type { Paise } from '@/common/money';
 
 export type Exchange = 'NSE' | 'BSE' | 'NFO' | 'BFO' | 'MCX' | 'CDS';
-export type InstrumentType = 'EQ' | 'INDEX' | 'FUTIDX' | 'FUTSTK' | 'OPTIDX' | 'OPTSTK' | 'FUTCOM' | 'OPTFUT' | 'OTHER';
+export type InstrumentType =
+  'EQ' | 'INDEX' | 'FUTIDX' | 'FUTSTK' | 'OPTIDX' | 'OPTSTK' | 'FUTCOM' | 'OPTFUT' | 'OTHER';
 
 export interface Instrument {
   /** Platform symbol, `EXCHANGE:TRADINGSYMBOL`, e.g. `NSE:SBIN-EQ`. */

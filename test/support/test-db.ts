@@ -15,7 +15,11 @@ export function runId(): string {
  * A fresh, fully migrated database for one test file: a copy of the run's migrated template.
  * Call `drop()` in afterAll; the run's global teardown drops any left behind.
  */
-export async function createTestDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(): Promise<{
+  url: string;
+  name: string;
+  drop: () => Promise<void>;
+}> {
   const template = process.env.TEST_DB_TEMPLATE;
   if (!template) throw new Error('TEST_DB_TEMPLATE is not set: run the tests through jest (global setup)');
   const name = `tb_test_${runId()}_${randomBytes(4).toString('hex')}`;
