@@ -62,12 +62,6 @@ export class PositionBook {
 
   /** Applies a fill (rolling the trading day first if the fill is in a later IST day). */
   apply(fill: OrderFill): BookFillResult {
-    if (fill.tradeId !== undefined) {
-      const key = `${fill.orderId}|${fill.tradeId}`;
-      if (this.seenTrades.has(key))
-        return { applied: false, realisedPaise: 0, closedQuantity: 0, openedQuantity: 0 };
-      this.seenTrades.add(key);
-    }
     if (
       !Number.isSafeInteger(fill.quantity) ||
       fill.quantity <= 0 ||
@@ -79,6 +73,12 @@ export class PositionBook {
       );
     }
     if (fill.time >= this.dayStart + DAY_MS) this.startDay(fill.time);
+    if (fill.tradeId !== undefined) {
+      const key = `${fill.orderId}|${fill.tradeId}`;
+      if (this.seenTrades.has(key))
+        return { applied: false, realisedPaise: 0, closedQuantity: 0, openedQuantity: 0 };
+      this.seenTrades.add(key);
+    }
     const sid = fill.strategyId ?? MANUAL_STRATEGY;
     const effect = applyFill(
       this.ledger(fill.symbol),
