@@ -1,0 +1,122 @@
+import type { PublicChannel } from './ws-protocol';
+
+/** What the hub needs from a socket (ws.WebSocket satisfies it; tests and the benchmark use fakes). */
+export interface HubSocket {
+  readonly bufferedAmount: number;
+  send(data: string): void;
+}
+
+export interface HubClient {
+  readonly socket: HubSocket;
+  /** Called when the client is over the send-buffer limit; the owner closes it. */
+  onSlow(): void;
+}
+
+export interface HubStats {
+  updates: number;
+  framesSerialised: number;
+  messagesSent: number;
+  clientsDropped: number;
+}
+
+interface Stream {
+  channel: PublicChannel;
+  symbol: string;
+  subscribers: Set<HubClient>;
+  /** Latest payload not yet delivered (null once flushed): older ones are coalesced away. */
+  pending: unknown;
+  hasPending: boolean;
+}
+
+/**
+ * Public-stream fan-out with per-symbol coalescing. `publish` only records the latest payload for its
+ * stream; `flush`, run every 1000 / WS_CLIENT_MAX_HZ ms, serialises each changed stream ONCE and hands
+ * the same string to every subscriber, so per-client cost is one `send` of a shared buffer and no client
+ * sees more than WS_CLIENT_MAX_HZ updates per stream per second. A client whose socket buffer is over
+ * `maxBufferedBytes` is reported slow and skipped, never buffered without bound.
+ */
+export class FanoutHub {
+  private readonly streams = new Map<string, Stream>();
+  private readonly dirty: Stream[] = [];
+  readonly stats: HubStats = { updates: 0, framesSerialised: 0, messagesSent: 0, clientsDropped: 0 };
+
+  constructor(
+    private readonly opts: {
+      maxBufferedBytes: number;
+      onDemandChange?: (key: string, wanted: boolean) => void;
+    },
+  ) {}
+
+  subscribe(client: HubClient, key: string, channel: PublicChannel, symbol: string): boolean {
+    let s = this.streams.get(key);
+    if (!s) {
+      s = { channel, symbol, subscribers: new Set(), pending: null, hasPending: false };
+      this.streams.set(key, s);
+      this.opts.onDemandChange?.(key, true);
+    }
+    const had = s.subscribers.has(client);
+    s.subscribers.add(client);
+    return !had;
+  }
+
+  unsubscribe(client: HubClient, key: string): boolean {
+    const s = this.streams.get(key);
+    if (!s || !s.subscribers.delete(client)) return false;
+    if (s.subscribers.size === 0) {
+      this.streams.delete(key);
+      this.opts.onDemandChange?.(key, false);
+    }
+    return true;
+  }
+
+  /** Keys with at least one subscriber. */
+  keys(): string[] {
+    return [...this.streams.keys()];
+  }
+
+  subscriberCount(key: string): number {
+    return this.streams.get(key)?.subscribers.size ?? 0;
+  }
+
+  publish(key: string, data: unknown): void {
+    const s = this.streams.get(key);
+    if (!s) return;
+    this.stats.updates++;
+    s.pending = data;
+    if (!s.hasPending) {
+      s.hasPending = true;
+      this.dirty.push(s);
+    }
+  }
+
+  /** Delivers the latest payload of every changed stream. Returns frames sent. */
+  flush(): number {
+    let sent = 0;
+    const limit = this.opts.maxBufferedBytes;
+    for (let i = 0; i < this.dirty.length; i++) {
+      const s = this.dirty[i];
+      s.hasPending = false;
+      if (s.subscribers.size === 0) continue;
+      const frame = `{"channel":"${s.channel}","symbol":${JSON.stringify(s.symbol)},"data":${JSON.stringify(s.pending)}}`;
+      s.pending = null;
+      this.stats.framesSerialised++;
+      for (const c of s.subscribers) {
+        if (c.socket.bufferedAmount > limit) {
+          this.stats.clientsDropped++;
+          c.onSlow();
+          continue;
+        }
+        c.socket.send(frame);
+        sent++;
+      }
+    }
+    this.dirty.length = 0;
+    this.stats.messagesSent += sent;
+    return sent;
+  }
+
+  /** Removes a client from every stream (on close). */
+  removeClient(client: HubClient, keys: Iterable<string>): void {
+    for (const k of keys) this.unsubscribe(client, k);
+  }
+}
