@@ -2,14 +2,14 @@ import { ManualClock } from '@/common/clock';
 import type { RiskReason } from '@/domain/execution';
 import { RiskEngine } from './risk-engine';
 import { FakeRiskView } from './testing/fake-risk-view';
-import type { MarketCalendar, RiskCheckInput, RiskLimits } from './risk-types';
+import type { MarketHours, RiskCheckInput, RiskLimits } from './risk-types';
 
 // Monday 6 Jan 2025, 10:00 IST (04:30 UTC).
 const T0 = Date.UTC(2025, 0, 6, 4, 30);
 const SBIN = 'NSE:SBIN-EQ';
 const NIFTY_FUT = 'NFO:NIFTY25JANFUT';
 
-function setup(limits: Partial<RiskLimits> = {}, calendar?: MarketCalendar) {
+function setup(limits: Partial<RiskLimits> = {}, calendar?: MarketHours) {
   const clock = new ManualClock(T0);
   const view = new FakeRiskView()
     .addInstrument(SBIN, 800_00, T0)
@@ -114,11 +114,11 @@ describe('RiskEngine', () => {
   describe('market hours and square-off', () => {
     it('refuses every order while the calendar says the segment is closed', () => {
       const calls: string[] = [];
-      const calendar: MarketCalendar = { isOpen: (segment) => (calls.push(segment), segment !== 'NSE') };
+      const calendar: MarketHours = { isOpen: (segment) => (calls.push(segment), segment !== 'equity') };
       const { engine, view } = setup({}, calendar);
       view.setPosition(SBIN, 5);
       expectReason(engine.check(sell(5)), 'MARKET_CLOSED');
-      expect(calls).toContain('NSE');
+      expect(calls).toContain('equity');
     });
 
     it('refuses new intraday entries from SQUARE_OFF_TIME IST but lets exits and delivery through', () => {

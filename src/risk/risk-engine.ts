@@ -25,11 +25,12 @@ import { istMinutesOfDay, parseHhMm } from './ist-time';
 import { OrderRateWindow } from './order-rate';
 import {
   DEFAULT_RISK_LIMITS,
-  type MarketCalendar,
+  type MarketHours,
   type RiskCheckInput,
   type RiskDecisionListener,
   type RiskLimits,
   type RiskView,
+  segmentOf,
 } from './risk-types';
 
 export interface RiskEngineOptions {
@@ -37,7 +38,7 @@ export interface RiskEngineOptions {
   clock: Clock;
   limits?: Partial<RiskLimits>;
   /** Without a calendar the market-hours check is off (a backtest replays session data only). */
-  calendar?: MarketCalendar;
+  calendar?: MarketHours;
   initialState?: TradingState;
   listener?: RiskDecisionListener;
 }
@@ -52,7 +53,7 @@ const ACCEPTED: RiskOutcome = Object.freeze({ accepted: true as const });
 export class RiskEngine {
   private readonly view: RiskView;
   private readonly clock: Clock;
-  private readonly calendar?: MarketCalendar;
+  private readonly calendar?: MarketHours;
   private readonly listener?: RiskDecisionListener;
   private state: TradingState;
   private limits: RiskLimits;
@@ -134,7 +135,7 @@ export class RiskEngine {
     }
     const priceRefusal = checkPrices(input, spec);
     if (priceRefusal) return priceRefusal;
-    if (this.calendar && !this.calendar.isOpen(spec.exchange, now)) {
+    if (this.calendar && !this.calendar.isOpen(segmentOf(spec.exchange), now)) {
       return refuse('MARKET_CLOSED', `${spec.exchange} is closed`);
     }
     const reducing = this.isReducing(input);

@@ -126,9 +126,26 @@ export interface RiskView {
   strategyStats(strategyId: string): StrategyDayStats;
 }
 
-/** Market calendar port, implemented by market-data's NSE calendar. */
-export interface MarketCalendar {
-  isOpen(segment: Exchange, t: number): boolean;
+export type MarketSegment = 'equity' | 'fno' | 'currency' | 'commodity';
+
+/** Market-hours port; market-data's `MarketCalendar` (NSE holidays and sessions) satisfies it. */
+export interface MarketHours {
+  isOpen(segment: MarketSegment, t: number): boolean;
+}
+
+export function segmentOf(exchange: Exchange): MarketSegment {
+  switch (exchange) {
+    case 'NSE':
+    case 'BSE':
+      return 'equity';
+    case 'NFO':
+    case 'BFO':
+      return 'fno';
+    case 'CDS':
+      return 'currency';
+    case 'MCX':
+      return 'commodity';
+  }
 }
 
 export interface RiskDecisionListener {
