@@ -58,7 +58,7 @@ describe('SocketSessions over a real ws server', () => {
     const frames: Record<string, unknown>[] = [];
     const waiters: ((f: Record<string, unknown>) => void)[] = [];
     ws.on('message', (d) => {
-      const f = JSON.parse(String(d)) as Record<string, unknown>;
+      const f = JSON.parse((d as Buffer).toString('utf8')) as Record<string, unknown>;
       const w = waiters.shift();
       if (w) w(f);
       else frames.push(f);
