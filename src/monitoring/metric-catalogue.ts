@@ -160,7 +160,7 @@ export const METRIC_CATALOGUE = {
     type: 'gauge',
     labels: ['state'],
     owner: 'risk',
-    help: '1 for the current trading state (running, paused, halted), 0 for the others',
+    help: '1 for the current trading state (ACTIVE, REDUCING, HALTED), 0 for the others',
   },
   trading_bot_kill_switch_engaged: {
     type: 'gauge',

@@ -115,17 +115,18 @@ export class AlertService {
   private async doRaise(input: AlertInput): Promise<RaiseOutcome> {
     const now = this.clock.now();
     const prev = this.recent.get(input.key);
-    const escalates = prev !== undefined && SEVERITY_RANK[input.severity] > SEVERITY_RANK[prev.severity];
-    if (prev && now - prev.at < this.dedupWindowMs && !escalates) {
-      prev.suppressed++;
-      await this.store((s) => s.repeat(prev.id, new Date(now)));
-      return { outcome: 'deduplicated', id: prev.id };
-    }
-    if (
-      this.opts.dedup &&
-      !(await this.opts.dedup.claim(input.key, input.severity, this.dedupWindowMs).catch(() => true))
-    ) {
-      return { outcome: 'deduplicated' };
+    const duplicate = this.opts.dedup
+      ? // shared across processes: Redis decides, so a resolve in one process re-arms all of them
+        !(await this.opts.dedup.claim(input.key, input.severity, this.dedupWindowMs).catch(() => true))
+      : prev !== undefined &&
+        now - prev.at < this.dedupWindowMs &&
+        SEVERITY_RANK[input.severity] <= SEVERITY_RANK[prev.severity];
+    if (duplicate) {
+      if (prev) {
+        prev.suppressed++;
+        await this.store((s) => s.repeat(prev.id, new Date(now)));
+      }
+      return { outcome: 'deduplicated', id: prev?.id };
     }
 
     const msg: AlertMessage = {

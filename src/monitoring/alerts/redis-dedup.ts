@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { AlertSeverity } from './alert.types';
+import { SEVERITY_RANK, type AlertSeverity } from './alert.types';
 import type { DedupClaim } from './alert.service';
 
 /**
@@ -7,6 +7,8 @@ import type { DedupClaim } from './alert.service';
  * condition): the first to `SET NX` the key for a severity delivers. Per-severity keys let an escalation
  * through while the lower severity is still in its window.
  */
+const SEVERITIES: AlertSeverity[] = ['info', 'warning', 'critical'];
+
 export class RedisDedupClaim implements DedupClaim {
   constructor(
     private readonly redis: Redis,
@@ -14,6 +16,11 @@ export class RedisDedupClaim implements DedupClaim {
   ) {}
 
   async claim(key: string, severity: AlertSeverity, windowMs: number): Promise<boolean> {
+    // a lower or equal severity inside the window of a higher one is a duplicate too
+    const higher = SEVERITIES.filter((s) => SEVERITY_RANK[s] > SEVERITY_RANK[severity]).map((s) =>
+      this.redisKey(key, s),
+    );
+    if (higher.length > 0 && (await this.redis.exists(...higher)) > 0) return false;
     const ok = await this.redis.set(
       this.redisKey(key, severity),
       '1',

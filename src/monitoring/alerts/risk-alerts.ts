@@ -1,14 +1,18 @@
-import type { EventBus } from '@/common/event-bus';
 import type { AlertService } from './alert.service';
 import { AlertKeys } from './alert.types';
 import type { RiskStateEvent } from './risk-state.event';
+
+/** The slice of the EventBus this needs (the app passes the EventBus itself). */
+export interface RiskStateSource {
+  on(event: 'risk.state', handler: (e: RiskStateEvent) => void): () => void;
+}
 
 /**
  * Turns `risk.state` events into alerts: a kill-switch trip is critical, any other move to HALTED a
  * warning, REDUCING info; returning to ACTIVE resolves them so the next trip alerts at once.
  * Returns the unsubscribe function.
  */
-export function subscribeRiskAlerts(bus: EventBus, alerts: AlertService): () => void {
+export function subscribeRiskAlerts(bus: RiskStateSource, alerts: AlertService): () => void {
   let killSwitch = false;
   return bus.on('risk.state', (e: RiskStateEvent) => {
     const details = {
