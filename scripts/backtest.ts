@@ -9,7 +9,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { rupeesToPaise } from '@/common/money';
-import { INTERVALS, type Interval, type ProductType } from '@/domain/market';
+import { INTERVALS, type Interval } from '@/domain/market';
 import { formatIssues, parseCandleCsv } from '@/backtest/csv-candles';
 import { runSpec, type BacktestSpec } from '@/backtest/backtest-spec';
 import { resultToJson } from '@/backtest/result-json';
