@@ -124,10 +124,10 @@ describe('alert history in PostgreSQL, Redis de-duplication and system metrics',
       expect(await metricValue('trading_bot_queue_jobs', { queue: queue.name, state: 'delayed' })).toBe(1);
 
       const done = new Promise<void>((resolve) => {
-        let n = 0;
-        queue.on('completed', () => ++n === 1 && undefined);
-        queue.on('failed', () => ++n === 2 && resolve());
-        queue.on('completed', () => n === 2 && resolve());
+        let finished = 0;
+        const onFinished = () => ++finished === 2 && resolve();
+        queue.on('completed', onFinished);
+        queue.on('failed', onFinished);
       });
       void queue.process(async (job) => {
         await new Promise((r) => setTimeout(r, 20));
@@ -138,7 +138,9 @@ describe('alert history in PostgreSQL, Redis de-duplication and system metrics',
       const count = (status: string) =>
         hist.find(
           (v) =>
-            v.metricName?.endsWith('_count') && v.labels.queue === queue.name && v.labels.status === status,
+            (v as { metricName?: string }).metricName?.endsWith('_count') &&
+            v.labels.queue === queue.name &&
+            v.labels.status === status,
         )?.value;
       expect(count('completed')).toBe(1);
       expect(count('failed')).toBe(1);
