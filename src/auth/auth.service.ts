@@ -40,6 +40,7 @@ export class AuthService {
     }
     const user = await this.users.verifyPassword(username, password);
     if (!user || user.disabled) {
+      await this.throttle.recordFailure(ip);
       await this.audit.record({
         action: 'auth.login.failure',
         target: username.toLowerCase(),

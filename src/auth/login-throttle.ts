@@ -17,16 +17,22 @@ export class LoginThrottle {
     private readonly config: AppConfig,
   ) {}
 
-  /** Records an attempt; returns the seconds to wait when over the limit, or 0. */
+  /**
+   * Records an attempt for the username, and checks the address's recent failures (an address is
+   * allowed five times the per-user limit, so one office behind NAT can still log in). Returns the
+   * seconds to wait when over a limit, or 0.
+   */
   async hit(username: string, ip: string): Promise<number> {
     const limit = this.config.env.LOGIN_THROTTLE_PER_MINUTE;
-    const buckets = [`user:${username.toLowerCase()}`, `ip:${ip}`];
-    let wait = 0;
-    for (const b of buckets) {
-      const [n, ttl] = await this.count(b);
-      if (n > limit) wait = Math.max(wait, ttl);
-    }
+    const [n, ttl] = await this.count(`user:${username.toLowerCase()}`, 1);
+    const [ipFailures, ipTtl] = await this.count(`ip:${ip}`, 0);
+    let wait = n > limit ? ttl : 0;
+    if (ipFailures >= limit * 5) wait = Math.max(wait, ipTtl);
     return wait;
+  }
+
+  async recordFailure(ip: string): Promise<void> {
+    await this.count(`ip:${ip}`, 1);
   }
 
   async reset(username: string): Promise<void> {
@@ -35,20 +41,20 @@ export class LoginThrottle {
     await this.redis.del(this.keys.key('login-throttle', b)).catch(() => undefined);
   }
 
-  private async count(bucket: string): Promise<[number, number]> {
+  private async count(bucket: string, by: 0 | 1): Promise<[number, number]> {
     const key = this.keys.key('login-throttle', bucket);
     try {
-      const res = await this.redis.multi().incr(key).expire(key, 60, 'NX').ttl(key).exec();
+      const res = await this.redis.multi().incrby(key, by).expire(key, 60, 'NX').ttl(key).exec();
       if (!res) throw new Error('transaction aborted');
       return [Number(res[0][1]), Math.max(1, Number(res[2][1]))];
     } catch {
       const now = Date.now();
       const e = this.local.get(bucket);
       if (!e || e.until <= now) {
-        this.local.set(bucket, { n: 1, until: now + 60_000 });
-        return [1, 60];
+        this.local.set(bucket, { n: by, until: now + 60_000 });
+        return [by, 60];
       }
-      e.n++;
+      e.n += by;
       return [e.n, Math.ceil((e.until - now) / 1000)];
     }
   }

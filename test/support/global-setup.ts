@@ -13,7 +13,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_RUN_ID = run;
   const template = `tb_test_${run}_tpl`;
   await withAdmin((c) => c.query(`CREATE DATABASE "${template}"`));
-  const ds = new DataSource(dataSourceOptions(serverUrl(template)));
+  // Migrations need no entities (and entity files use path aliases the global setup can't resolve).
+  const ds = new DataSource({ ...dataSourceOptions(serverUrl(template)), entities: [] });
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });
