@@ -72,7 +72,7 @@ export class PositionBook {
         `invalid fill for ${fill.symbol}: quantity ${fill.quantity}, price ${fill.pricePaise}`,
       );
     }
-    if (fill.time >= this.dayStart + DAY_MS) this.startDay(fill.time);
+    this.ensureDay(fill.time);
     if (fill.tradeId !== undefined) {
       const key = `${fill.orderId}|${fill.tradeId}`;
       if (this.seenTrades.has(key))
@@ -122,6 +122,13 @@ export class PositionBook {
         q.markTime = time;
       }
     }
+  }
+
+  /** Rolls the day when `t` is past the current trading day (a scheduler calls it when no fill does). */
+  ensureDay(t: number): boolean {
+    if (t < this.dayStart + DAY_MS) return false;
+    this.startDay(t);
+    return true;
   }
 
   /**

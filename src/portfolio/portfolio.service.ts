@@ -1,0 +1,242 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { BrokerGateway } from '@/broker/broker-gateway';
+import { Clock } from '@/common/clock';
+import { EventBus } from '@/common/event-bus';
+import { rupeesToPaise, type Paise } from '@/common/money';
+import type { OrderFill } from '@/domain/execution';
+import type { Tick } from '@/domain/market';
+import type { FillView, OrderView } from '@/orders/order-view';
+import type { LastTick, OpenOrderView } from '@/risk/risk-types';
+import { BookRiskView } from './book-risk-view';
+import { PortfolioFillEntity } from './entities/portfolio-fill.entity';
+import { FillCharges } from './fill-charges';
+import { PositionBook, type PositionSnapshot } from './position-book';
+import { INSTRUMENT_SPECS, fallbackSpec, type InstrumentSpecLookup } from './portfolio.tokens';
+import { portfolioMetrics } from './portfolio.metrics';
+
+/** Capital assumed when no broker funds are available (simulated mode without a gateway, tests). */
+export const DEFAULT_CAPITAL_PAISE = 10_00_000_00;
+
+const OPEN_STATUSES = new Set([
+  'NEW',
+  'QUEUED',
+  'SUBMITTING',
+  'OPEN',
+  'TRIGGER_PENDING',
+  'PARTIALLY_FILLED',
+  'CANCEL_PENDING',
+  'UNKNOWN',
+]);
+
+export interface PositionEvent extends PositionSnapshot {
+  userId: string;
+}
+
+declare module '@/common/event-bus' {
+  interface PlatformEvents {
+    /** A user's position after a fill (WebSocket `positions` channel, owner only). */
+    'portfolio.position': PositionEvent;
+  }
+}
+
+/**
+ * Positions and P&L of the account (all users together, what the risk engine guards) and of each user
+ * (what the API shows them), fed by `orders.fill` and marked by `market.tick`. The journal of applied
+ * fills is replayed at start-up, so positions survive a restart.
+ */
+@Injectable()
+export class PortfolioService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(PortfolioService.name);
+  readonly account = new PositionBook();
+  private readonly users = new Map<string, PositionBook>();
+  private readonly ticks = new Map<string, LastTick>();
+  private readonly open = new Map<string, OpenOrderView & { userId: string }>();
+  private openCache: OpenOrderView[] | null = null;
+  private readonly charges = new FillCharges();
+  private readonly unsubscribe: (() => void)[] = [];
+  private capital: Paise = DEFAULT_CAPITAL_PAISE;
+  readonly view: BookRiskView;
+  readonly specs: InstrumentSpecLookup;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    @InjectRepository(PortfolioFillEntity) private readonly journal: Repository<PortfolioFillEntity>,
+    @Optional() private readonly broker?: BrokerGateway,
+    @Optional() @Inject(INSTRUMENT_SPECS) specs?: InstrumentSpecLookup,
+  ) {
+    this.specs = specs ?? fallbackSpec;
+    this.view = new BookRiskView({
+      book: this.account,
+      instrument: (s) => this.specs(s),
+      startingEquityPaise: DEFAULT_CAPITAL_PAISE,
+      equity: () => this.capital + this.account.totals().netPaise,
+      openOrders: () => (this.openCache ??= [...this.open.values()]),
+      lastTick: (s) => this.ticks.get(s),
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.replay();
+    this.unsubscribe.push(
+      this.bus.on('market.tick', (t) => this.onTick(t)),
+      this.bus.on('orders.updated', (o) => this.onOrder(o)),
+      this.bus.on('orders.fill', (f) => {
+        this.onFill(f).catch((err: unknown) =>
+          this.logger.error(`fill for order ${f.orderId} not journaled: ${(err as Error).message}`),
+        );
+      }),
+    );
+    await this.refreshCapital();
+  }
+
+  onModuleDestroy(): void {
+    for (const u of this.unsubscribe.splice(0)) u();
+  }
+
+  /** Capital is the broker's net funds less today's P&L already in them, read at start and each new day. */
+  async refreshCapital(): Promise<void> {
+    if (!this.broker) return;
+    try {
+      const funds = await this.broker.funds();
+      if (funds.netPaise > 0) this.capital = funds.netPaise - this.account.totals().netPaise;
+    } catch (err) {
+      this.logger.warn(`broker funds unavailable, equity uses the last capital: ${(err as Error).message}`);
+    }
+  }
+
+  capitalPaise(): Paise {
+    return this.capital;
+  }
+
+  onTick(t: Tick): void {
+    this.ticks.set(t.symbol, { pricePaise: t.ltpPaise, time: t.receivedAt });
+    this.account.mark(t.symbol, t.ltpPaise, t.receivedAt);
+    for (const b of this.users.values()) b.mark(t.symbol, t.ltpPaise, t.receivedAt);
+  }
+
+  onOrder(o: OrderView): void {
+    this.openCache = null;
+    if (!OPEN_STATUSES.has(o.status)) {
+      this.open.delete(o.id);
+      return;
+    }
+    const remaining = o.quantity - o.filledQuantity;
+    if (remaining <= 0) return void this.open.delete(o.id);
+    const price = o.price ?? o.triggerPrice;
+    this.open.set(o.id, {
+      userId: o.userId,
+      symbol: o.symbol,
+      side: o.side,
+      remainingQuantity: remaining,
+      ...(price ? { pricePaise: rupeesToPaise(price) } : {}),
+      ...(o.strategyId ? { strategyId: o.strategyId } : {}),
+    });
+  }
+
+  /** Applies a fill once (keyed by order and cumulative quantity), journals it and announces the position. */
+  async onFill(f: FillView): Promise<void> {
+    const chargesPaise = this.charges.compute({ ...f, time: f.at });
+    const fill = toOrderFill(f, chargesPaise);
+    const effect = this.account.apply(fill);
+    if (!effect.applied) return;
+    this.userBook(f.userId).apply(fill);
+    const pos = this.userBook(f.userId).position(f.symbol);
+    if (pos) this.bus.emit('portfolio.position', { ...pos, userId: f.userId });
+    portfolioMetrics.fills.inc();
+    await this.journal
+      .createQueryBuilder()
+      .insert()
+      .values({
+        orderId: f.orderId,
+        cumQuantity: f.cumQuantity,
+        userId: f.userId,
+        strategyId: f.strategyId,
+        symbol: f.symbol,
+        side: f.side,
+        quantity: f.quantity,
+        pricePaise: f.pricePaise,
+        chargesPaise,
+        realisedPaise: effect.realisedPaise,
+        product: f.product,
+        at: new Date(f.at),
+      })
+      .orIgnore()
+      .execute();
+  }
+
+  /** The book a user sees; admins ask for the account book. */
+  book(userId: string | null): PositionBook {
+    return userId === null ? this.account : this.userBook(userId);
+  }
+
+  openOrders(): readonly OpenOrderView[] {
+    return this.view.openOrders();
+  }
+
+  lastTick(symbol: string): LastTick | undefined {
+    return this.ticks.get(symbol);
+  }
+
+  /** Rolls day P&L at the IST day boundary even on days without fills. */
+  rollDay(): void {
+    const now = this.clock.now();
+    if (this.account.ensureDay(now)) {
+      for (const b of this.users.values()) b.ensureDay(now);
+      void this.refreshCapital();
+    }
+  }
+
+  private userBook(userId: string): PositionBook {
+    let b = this.users.get(userId);
+    if (!b) {
+      b = new PositionBook();
+      b.ensureDay(this.clock.now());
+      this.users.set(userId, b);
+    }
+    return b;
+  }
+
+  private async replay(): Promise<void> {
+    const rows = await this.journal.find({ order: { at: 'ASC', id: 'ASC' } });
+    for (const r of rows) {
+      const fill: OrderFill = {
+        orderId: r.orderId,
+        clientOrderId: '',
+        userId: r.userId,
+        ...(r.strategyId ? { strategyId: r.strategyId } : {}),
+        symbol: r.symbol,
+        side: r.side,
+        quantity: r.quantity,
+        pricePaise: r.pricePaise,
+        chargesPaise: r.chargesPaise,
+        tradeId: String(r.cumQuantity),
+        time: r.at.getTime(),
+      };
+      this.account.apply(fill);
+      this.userBook(r.userId).apply(fill);
+    }
+    this.rollDay();
+    if (rows.length) this.logger.log(`rebuilt positions from ${rows.length} journaled fills`);
+  }
+}
+
+export function toOrderFill(f: FillView, chargesPaise: Paise): OrderFill {
+  return {
+    orderId: f.orderId,
+    clientOrderId: '',
+    userId: f.userId,
+    ...(f.strategyId ? { strategyId: f.strategyId } : {}),
+    symbol: f.symbol,
+    side: f.side,
+    quantity: f.quantity,
+    pricePaise: f.pricePaise,
+    chargesPaise,
+    product: f.product,
+    // The cumulative quantity after this fill identifies it: the same growth seen twice is one fill.
+    tradeId: String(f.cumQuantity),
+    time: f.at,
+  };
+}
