@@ -1,0 +1,157 @@
+import { Logger } from '@nestjs/common';
+import type { Clock } from '@/common/clock';
+import type { EventBus } from '@/common/event-bus';
+import type { Paise } from '@/common/money';
+import { isBrokerError } from '@/broker/broker.errors';
+import type { BrokerGateway } from '@/broker/broker-gateway';
+import type { OrderEntity } from './entities/order.entity';
+import { isTerminal, LIVE_STATUSES, type EventSource } from './order-state';
+import type { OrderStore } from './order.store';
+import { invalidOrder, notCancellable, notModifiable } from './orders.errors';
+import type { InstrumentLookup } from './orders.ports';
+import { toOrderView, type OrderView } from './order-view';
+import type { SlidingWindowLimiter } from './rate-limiter';
+import { validateOrderShape } from './order-routing';
+
+export interface OrderActionsOptions {
+  store: OrderStore;
+  broker: Pick<BrokerGateway, 'cancelOrder' | 'modifyOrder'>;
+  instruments: InstrumentLookup;
+  clock: Clock;
+  /** Shared with placement: cancels and modifies count against the broker's order-rate limit too. */
+  limiter: SlidingWindowLimiter;
+  bus?: Pick<EventBus, 'emit'>;
+}
+
+export interface ModifyInput {
+  quantity?: number;
+  pricePaise?: Paise;
+  triggerPricePaise?: Paise;
+}
+
+/**
+ * Cancel and modify. A QUEUED order is cancelled locally (the claim then fails, so it is never sent);
+ * a resting one goes through CANCEL_PENDING and the broker; an order whose placement is in flight or
+ * unknown cannot be cancelled until it is resolved (409), because there is nothing safe to cancel yet.
+ */
+export class OrderActions {
+  private readonly logger = new Logger(OrderActions.name);
+  constructor(private readonly o: OrderActionsOptions) {}
+
+  async cancel(order: OrderEntity, source: EventSource, reason: string): Promise<OrderView> {
+    const { store, clock } = this.o;
+    if (isTerminal(order.status)) throw notCancellable(order.status);
+    if (order.status === 'NEW' || order.status === 'QUEUED') {
+      const r = await store.apply(order.id, { type: 'CANCEL_REQUEST' }, source, clock.now(), {
+        patch: { reasonCode: 'CANCELLED_BEFORE_SEND', reasonMessage: reason },
+        details: { reason },
+      });
+      if (r.step.state.status !== 'CANCELLED') return this.cancel(r.order, source, reason); // claimed meanwhile
+      this.emit(r.order);
+      return toOrderView(r.order);
+    }
+    if (!LIVE_STATUSES.has(order.status) || !order.brokerOrderId) throw notCancellable(order.status);
+    const r = await store.apply(order.id, { type: 'CANCEL_REQUEST' }, source, clock.now(), {
+      details: { reason },
+    });
+    this.emit(r.order);
+    if (r.order.status !== 'CANCEL_PENDING') return toOrderView(r.order);
+    await this.o.limiter.acquire();
+    try {
+      await this.o.broker.cancelOrder(order.brokerOrderId);
+      await store.recordEvent(order.id, {
+        source,
+        type: 'CANCEL_SENT',
+        details: { brokerOrderId: order.brokerOrderId },
+      });
+    } catch (err) {
+      const definite =
+        isBrokerError(err) && (err.kind === 'rejected' || err.kind === 'unavailable' || err.kind === 'auth');
+      if (definite) {
+        const back = await store.apply(order.id, { type: 'CANCEL_REJECTED' }, 'BROKER', clock.now(), {
+          details: { error: (err as Error).message },
+        });
+        this.emit(back.order);
+        return toOrderView(back.order);
+      }
+      // Unknown whether the cancel landed: stay CANCEL_PENDING; the update stream or the poll settles it.
+      this.logger.warn(`cancel of ${order.id} uncertain: ${(err as Error).message}`);
+    }
+    return toOrderView((await store.findById(order.id)) ?? r.order);
+  }
+
+  async modify(order: OrderEntity, input: ModifyInput, source: EventSource): Promise<OrderView> {
+    const { store, clock } = this.o;
+    if (!LIVE_STATUSES.has(order.status) || order.status === 'CANCEL_PENDING' || !order.brokerOrderId)
+      throw notModifiable(order.status);
+    const inst = this.o.instruments.get(order.symbol);
+    if (!inst) throw notModifiable('UNKNOWN_INSTRUMENT');
+    const next = {
+      side: order.side,
+      type: order.type,
+      quantity: input.quantity ?? order.quantity,
+      pricePaise: input.pricePaise ?? order.pricePaise,
+      triggerPricePaise: input.triggerPricePaise ?? order.triggerPricePaise,
+    };
+    const check = validateOrderShape(next, inst);
+    if (!check.ok) throw invalidOrder(check.message, { reason: check.reason });
+    if (next.quantity <= order.filledQuantity) throw invalidOrder('quantity must exceed the filled quantity');
+    await this.o.limiter.acquire();
+    try {
+      await this.o.broker.modifyOrder({
+        brokerOrderId: order.brokerOrderId,
+        instrument: {
+          symbol: inst.symbol,
+          exchange: inst.exchange,
+          tradingSymbol: inst.tradingSymbol,
+          token: inst.token,
+        },
+        quantity: next.quantity,
+        type: order.type,
+        product: order.product,
+        validity: order.validity,
+        pricePaise: next.pricePaise ?? undefined,
+        triggerPricePaise: next.triggerPricePaise ?? undefined,
+      });
+    } catch (err) {
+      await store.recordEvent(order.id, {
+        source,
+        type: 'MODIFY_FAILED',
+        details: { error: (err as Error).message, ...input },
+      });
+      throw invalidOrder(`the broker did not take the modification: ${(err as Error).message}`);
+    }
+    const r = await store.apply(order.id, { type: 'MODIFY', quantity: next.quantity }, source, clock.now(), {
+      type: 'MODIFY',
+      patch: { pricePaise: next.pricePaise, triggerPricePaise: next.triggerPricePaise },
+      details: { ...input },
+    });
+    this.emit(r.order);
+    return toOrderView(r.order);
+  }
+
+  /** Cancels every non-terminal order (of one user, or all); returns what happened to each. */
+  async cancelMany(
+    orders: OrderEntity[],
+    source: EventSource,
+    reason: string,
+  ): Promise<{ cancelled: number; pending: number; failed: { id: string; error: string }[] }> {
+    const out = { cancelled: 0, pending: 0, failed: [] as { id: string; error: string }[] };
+    await Promise.all(
+      orders.map(async (o) => {
+        try {
+          const v = await this.cancel(o, source, reason);
+          if (v.status === 'CANCELLED') out.cancelled++;
+          else out.pending++;
+        } catch (err) {
+          out.failed.push({ id: o.id, error: (err as Error).message });
+        }
+      }),
+    );
+    return out;
+  }
+
+  private emit(order: OrderEntity): void {
+    this.o.bus?.emit('orders.updated', toOrderView(order));
+  }
+}

@@ -1,0 +1,101 @@
+import type { DataSource } from 'typeorm';
+import type { Clock } from '@/common/clock';
+import type { EventBus } from '@/common/event-bus';
+import type { BrokerGateway } from '@/broker/broker-gateway';
+import type { OrderIntent } from '@/domain/execution';
+import { OrderActions } from './order-actions';
+import { OrderStore } from './order.store';
+import { OrderSubmitter, type OrderSubmitterOptions } from './order-submitter';
+import { OrderUpdateApplier } from './order-update.applier';
+import { OrderPlacementService, type RoutingSettings } from './orders.service';
+import type { InstrumentLookup, OrdersAlertSink, OrdersRiskPort, PlacementQueue } from './orders.ports';
+import { OutboxRelay } from './outbox-relay';
+import { SlidingWindowLimiter } from './rate-limiter';
+import { UnknownOrderResolver } from './unknown-order.resolver';
+
+export type OrdersBroker = Pick<
+  BrokerGateway,
+  'placeOrder' | 'findOrderByTag' | 'cancelOrder' | 'modifyOrder'
+>;
+
+export interface OrdersCoreOptions {
+  ds: DataSource;
+  broker: OrdersBroker;
+  queue: PlacementQueue;
+  instruments: InstrumentLookup;
+  clock: Clock;
+  risk: OrdersRiskPort;
+  alerts?: OrdersAlertSink;
+  bus?: Pick<EventBus, 'emit'>;
+  routing?: RoutingSettings;
+  rateLimitPerSec: number;
+  resolveWindowMs: number;
+  submitGraceMs: number;
+  defaultTtlMs: number;
+  enqueueTimeoutMs: number;
+  entriesBlocked?: () => string | null;
+  isExit?: (intent: OrderIntent) => boolean;
+  probe?: OrderSubmitterOptions['probe'];
+}
+
+/** The orders core wired from plain options: used by the Nest module, the worker process in tests, and the bench. */
+export interface OrdersCore {
+  store: OrderStore;
+  placement: OrderPlacementService;
+  submitter: OrderSubmitter;
+  actions: OrderActions;
+  applier: OrderUpdateApplier;
+  resolver: UnknownOrderResolver;
+  relay: OutboxRelay;
+  limiter: SlidingWindowLimiter;
+}
+
+export function createOrdersCore(o: OrdersCoreOptions): OrdersCore {
+  const store = new OrderStore(o.ds);
+  const limiter = new SlidingWindowLimiter(o.rateLimitPerSec, o.clock);
+  const applier = new OrderUpdateApplier(store, o.clock, o.bus);
+  const resolver = new UnknownOrderResolver({
+    store,
+    broker: o.broker,
+    applier,
+    clock: o.clock,
+    risk: o.risk,
+    alerts: o.alerts,
+    bus: o.bus,
+    resolveWindowMs: o.resolveWindowMs,
+    submitGraceMs: o.submitGraceMs,
+  });
+  const submitter = new OrderSubmitter({
+    store,
+    broker: o.broker,
+    instruments: o.instruments,
+    clock: o.clock,
+    limiter,
+    bus: o.bus,
+    probe: o.probe,
+    onUnknown: (id) => void resolver.resolveById(id).catch(() => undefined),
+  });
+  const placement = new OrderPlacementService({
+    store,
+    queue: o.queue,
+    instruments: o.instruments,
+    risk: o.risk,
+    clock: o.clock,
+    bus: o.bus,
+    routing: o.routing,
+    entriesBlocked: o.entriesBlocked,
+    isExit: o.isExit,
+    defaultTtlMs: o.defaultTtlMs,
+    enqueueTimeoutMs: o.enqueueTimeoutMs,
+  });
+  const actions = new OrderActions({
+    store,
+    broker: o.broker,
+    instruments: o.instruments,
+    clock: o.clock,
+    limiter,
+    bus: o.bus,
+  });
+  const relay = new OutboxRelay(store, o.queue, o.clock);
+  return { store, placement, submitter, actions, applier, resolver, relay, limiter };
+}
