@@ -1,7 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
+import { register } from 'prom-client';
 import { METRIC_CATALOGUE, lookupMetric, seriesInExpression } from '@/monitoring/metric-catalogue';
+import '@/monitoring/system-metrics';
+import '@/monitoring/alerts/alert.service';
 
 const root = join(__dirname, '..', '..');
 const dashboardsDir = join(root, 'docker', 'grafana', 'dashboards');
@@ -93,6 +96,48 @@ describe('metric catalogue', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('`by (...)` groupings name only labels of the series in the same expression', () => {
+    const wrong: string[] = [];
+    for (const { where, expr } of everything) {
+      const allowed = new Set<string>(['job', 'instance', 'role', 'le']);
+      for (const s of seriesInExpression(expr)) lookupMetric(s)?.spec.labels.forEach((l) => allowed.add(l));
+      for (const m of expr.matchAll(/\bby\s*\(([^)]*)\)/g)) {
+        for (const l of m[1]
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean))
+          if (!allowed.has(l)) wrong.push(`${where}: by (${l})`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('dashboards use the provisioned Prometheus datasource uid', () => {
+    const ds = readFileSync(
+      join(root, 'docker', 'grafana', 'provisioning', 'datasources', 'prometheus.yml'),
+      'utf8',
+    );
+    expect(ds).toContain('uid: prometheus');
+    for (const f of readdirSync(dashboardsDir).filter((n) => n.endsWith('.json'))) {
+      const text = readFileSync(join(dashboardsDir, f), 'utf8');
+      const uids = new Set([...text.matchAll(/"uid":\s*"([^"]+)"/g)].map((m) => m[1]));
+      uids.delete(JSON.parse(text).uid);
+      expect([...uids]).toEqual(['prometheus']);
+    }
+  });
+
+  it('the metrics this module creates match their catalogue entries (type and labels)', async () => {
+    const own = Object.entries(METRIC_CATALOGUE).filter(([, spec]) => spec.owner === 'monitoring');
+    expect(own.length).toBeGreaterThanOrEqual(6);
+    const exported = await register.getMetricsAsJSON();
+    for (const [name, spec] of own) {
+      const m = exported.find((x) => x.name === name);
+      expect(m?.type).toBe(spec.type);
+      const labels = (register.getSingleMetric(name) as unknown as { labelNames: string[] }).labelNames;
+      expect([...labels].sort()).toEqual([...spec.labels].sort());
+    }
   });
 
   it('every catalogued metric is used by a rule or a dashboard, so the catalogue holds no dead entries', () => {
