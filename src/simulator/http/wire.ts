@@ -80,12 +80,48 @@ export function orderUpdateData(o: SimOrder): Record<string, unknown> {
   };
 }
 
-/** The AB00 frame's empty `orderData`: every key present, every value empty. */
+const ORDER_KEYS = [
+  'variety',
+  'ordertype',
+  'producttype',
+  'duration',
+  'price',
+  'triggerprice',
+  'quantity',
+  'disclosedquantity',
+  'squareoff',
+  'stoploss',
+  'trailingstoploss',
+  'tradingsymbol',
+  'transactiontype',
+  'exchange',
+  'symboltoken',
+  'ordertag',
+  'instrumenttype',
+  'strikeprice',
+  'optiontype',
+  'expirydate',
+  'lotsize',
+  'cancelsize',
+  'averageprice',
+  'filledshares',
+  'unfilledshares',
+  'orderid',
+  'text',
+  'status',
+  'orderstatus',
+  'updatetime',
+  'exchtime',
+  'exchorderupdatetime',
+  'fillid',
+  'filltime',
+  'parentorderid',
+  'uniqueorderid',
+] as const;
+
+/** The AB00 frame's empty `orderData`: every key of an order row present, every value empty. */
 export function emptyOrderUpdateData(): Record<string, unknown> {
-  const keys = Object.keys(
-    orderRow({ instrument: undefined, exchangeTime: null, lastFillTime: null } as unknown as SimOrder),
-  );
-  return Object.fromEntries(keys.map((k) => [k, '']));
+  return Object.fromEntries(ORDER_KEYS.map((k) => [k, '']));
 }
 
 export function tradeRow(t: SimTrade): Record<string, unknown> {
