@@ -80,7 +80,11 @@ async function main(): Promise<number> {
     .parseAsync();
 
   const text = readFileSync(argv.csv, 'utf8');
-  const loaded = parseCandleCsv(text, { symbol: argv.symbol, interval: argv.interval, strict: argv.strict });
+  const loaded = parseCandleCsv(text, {
+    symbol: argv.symbol,
+    interval: argv.interval as Interval,
+    strict: argv.strict,
+  });
   if (loaded.warnings.length) console.error(`warnings in ${argv.csv}:\n${formatIssues(loaded.warnings)}`);
   if (!loaded.ok) {
     console.error(`refused ${argv.csv}:\n${formatIssues(loaded.errors)}`);
@@ -88,7 +92,7 @@ async function main(): Promise<number> {
   }
   const spec: BacktestSpec = {
     symbol: argv.symbol,
-    interval: argv.interval,
+    interval: argv.interval as Interval,
     strategy: argv.strategy,
     params: parseParams(argv.param),
     capitalPaise: rupeesToPaise(argv.capital),
