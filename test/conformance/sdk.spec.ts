@@ -12,7 +12,9 @@ import { startSimulator, type SimulatorHandle } from '@/simulator';
 // The SDK looks up its public IP at construction and crashes the process offline (§8.3).
 jest.mock('public-ip', () => ({ v4: () => Promise.resolve('127.0.0.1'), v6: () => Promise.resolve('::1') }));
 
-type Sdk = Record<string, (...args: unknown[]) => Promise<any>> & {
+// The SDK ships no types (protocol §8.1) and resolves whatever answer shape it likes (§8.4.1).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Sdk = Record<string, (...args: any[]) => any> & {
   access_token: string | null;
   refresh_token: string | null;
 };
@@ -52,18 +54,16 @@ describe('smartapi-javascript SDK against the simulator', () => {
     process.chdir(dir);
     sim = await startSimulator({ tickIntervalMs: 0, seed: 7 });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const constants = require('smartapi-javascript/config/constant') as {
-      CONSTANTS: Record<string, unknown>;
-    };
+    const constants: { CONSTANTS: Record<string, unknown> } = require('smartapi-javascript/config/constant');
     constants.CONSTANTS.websocketURL = sim.streamUrl;
     constants.CONSTANTS.wsclientupdatesURL = sim.orderUpdateUrl;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    sdk = require('smartapi-javascript') as SdkModule;
-    global.setInterval = ((...args: Parameters<typeof setInterval>) => {
+    sdk = require('smartapi-javascript');
+    global.setInterval = (...args: Parameters<typeof setInterval>) => {
       const t = realSetInterval(...args);
       sdkTimers.push(t);
       return t;
-    }) as typeof setInterval;
+    };
   });
 
   afterAll(async () => {
@@ -118,7 +118,10 @@ describe('smartapi-javascript SDK against the simulator', () => {
     expect(answer).toMatchObject({ success: false, errorCode: 'AG8003' });
     other.generateSession(sim.credentials.clientCode, sim.credentials.pin, wrong);
     // generateSession swallows the answer; the SDK's error.log records it (with the MPIN and TOTP, §8.4.2).
-    await waitFor(() => readFileSync(join(dir, 'error.log'), 'utf8').includes('"errorcode":"AB1050"'), 'AB1050 in error.log');
+    await waitFor(
+      () => readFileSync(join(dir, 'error.log'), 'utf8').includes('"errorcode":"AB1050"'),
+      'AB1050 in error.log',
+    );
     expect(other.access_token).toBeNull();
   });
 
