@@ -125,7 +125,7 @@ describe('indicators agree with technicalindicators on 10,000 random series', ()
       expectTail(ours.k, kRef, 'Stoch %K');
       expectTail(
         ours.d,
-        ref.filter((x) => x.d !== undefined).map((x) => x.d!),
+        ref.filter((x) => x.d !== undefined).map((x) => x.d),
         'Stoch %D',
       );
     }
