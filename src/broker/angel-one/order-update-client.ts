@@ -115,14 +115,9 @@ export class OrderUpdateClient {
     const code = typeof msg['order-status'] === 'string' ? msg['order-status'] : null;
     if (code === 'AB00') return null;
     const data = msg.orderData;
-    if (
-      !data ||
-      typeof data !== 'object' ||
-      !('orderid' in data) ||
-      !(data as { orderid: unknown }).orderid
-    ) {
-      if (msg['error-message'])
-        this.o.logger.warn(`order updates: ${String(msg['error-message']).slice(0, 200)}`);
+    if (!data || typeof data !== 'object' || !('orderid' in data) || !data.orderid) {
+      const err = msg['error-message'];
+      if (typeof err === 'string' && err) this.o.logger.warn(`order updates: ${err.slice(0, 200)}`);
       return null;
     }
     const row = orderRow.safeParse(data);

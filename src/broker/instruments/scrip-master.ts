@@ -62,9 +62,9 @@ export function parseScripMaster(json: unknown): ParseResult {
 export function parseRow(raw: unknown): Instrument | null {
   if (!raw || typeof raw !== 'object') return null;
   const r = raw as Partial<Record<keyof ScripMasterRow, unknown>>;
-  const exchange = String(r.exch_seg ?? '').toUpperCase() as Exchange;
-  const token = String(r.token ?? '').trim();
-  const tradingSymbol = String(r.symbol ?? '').trim();
+  const exchange = text(r.exch_seg).toUpperCase() as Exchange;
+  const token = text(r.token).trim();
+  const tradingSymbol = text(r.symbol).trim();
   if (
     !EXCHANGES.has(exchange) ||
     !/^[A-Za-z0-9]{1,25}$/.test(token) ||
@@ -72,17 +72,11 @@ export function parseRow(raw: unknown): Instrument | null {
     tradingSymbol.length > 60
   )
     return null;
-  const type = instrumentType(
-    String(r.instrumenttype ?? '')
-      .trim()
-      .toUpperCase(),
-    exchange,
-    tradingSymbol,
-  );
+  const type = instrumentType(text(r.instrumenttype).trim().toUpperCase(), exchange, tradingSymbol);
   const strike = Number(r.strike);
   const lot = Number(r.lotsize);
   const tick = Number(r.tick_size);
-  const expiry = parseExpiry(String(r.expiry ?? ''));
+  const expiry = parseExpiry(text(r.expiry));
   if (expiry === undefined) return null;
   const isOption = type === 'OPTIDX' || type === 'OPTSTK' || type === 'OPTFUT';
   const suffix = tradingSymbol.slice(-2).toUpperCase();
@@ -91,9 +85,7 @@ export function parseRow(raw: unknown): Instrument | null {
     exchange,
     tradingSymbol,
     token,
-    name: String(r.name ?? '')
-      .trim()
-      .slice(0, 128),
+    name: text(r.name).trim().slice(0, 128),
     instrumentType: type,
     expiry,
     strikePaise: isOption && Number.isFinite(strike) && strike > 0 ? Math.round(strike) : null,
@@ -101,6 +93,11 @@ export function parseRow(raw: unknown): Instrument | null {
     lotSize: Number.isInteger(lot) && lot > 0 ? lot : 1,
     tickSizePaise: Number.isFinite(tick) && tick > 0 ? Math.round(tick) : 5,
   };
+}
+
+/** Scrip-master fields are strings; numbers are tolerated, anything else reads as blank. */
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
 }
 
 function instrumentType(t: string, exchange: Exchange, symbol: string): InstrumentType {
