@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import 'dotenv/config';
 import { Logger } from '@nestjs/common';
 import { createApp, logStartup } from '@/bootstrap';
 import { ConfigError, loadConfig, type AppConfig } from '@/config/app-config';

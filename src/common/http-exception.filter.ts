@@ -52,6 +52,15 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const res = exception.getResponse();
+    if (isHealthReport(res))
+      return {
+        statusCode: status,
+        code: ErrorCode.ServiceUnavailable,
+        message: 'not ready',
+        details: res,
+        requestId,
+        ...res,
+      } as ErrorBody;
     if (typeof res === 'object' && res !== null) {
       const r = res as { message?: unknown; code?: string; details?: unknown; error?: string };
       if (Array.isArray(r.message)) {
@@ -126,4 +135,11 @@ function isConnectionError(e: unknown): boolean {
     code === 'ECONNRESET' ||
     /Connection terminated|connect ECONNREFUSED/.test(String((e as Error)?.message))
   );
+}
+
+/** Terminus' readiness report ({status, info, error, details}) keeps its documented shape on a 503. */
+function isHealthReport(
+  res: unknown,
+): res is { status: string; info: object; error: object; details: object } {
+  return typeof res === 'object' && res !== null && 'status' in res && 'details' in res && 'error' in res;
 }

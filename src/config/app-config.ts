@@ -114,27 +114,27 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       const got = secret || input[name] === undefined ? '' : ` (got ${JSON.stringify(input[name])})`;
       problems.push(`${name}: ${issue.message}${got}`);
     }
-    throw new ConfigError(problems);
   }
-  const env = parsed.data;
-  const prod = env.NODE_ENV === 'production';
 
+  // List-valued variables are checked on their raw text, so their problems join the schema's.
   const roles = new Set<AppRole>();
-  for (const r of splitList(env.APP_ROLES)) {
+  for (const r of splitList(input.APP_ROLES ?? 'api,worker,feed')) {
     if ((ROLES as readonly string[]).includes(r)) roles.add(r as AppRole);
     else problems.push(`APP_ROLES: unknown role "${r}" (allowed: ${ROLES.join(', ')})`);
   }
   if (roles.size === 0 && !problems.some((p) => p.startsWith('APP_ROLES')))
     problems.push('APP_ROLES: names no role');
-
-  for (const s of splitList(env.MARKET_WATCHLIST)) {
+  for (const s of splitList(input.MARKET_WATCHLIST)) {
     if (!/^[A-Z]+:[A-Za-z0-9&_.-]+$/.test(s))
       problems.push(`MARKET_WATCHLIST: "${s}" is not EXCHANGE:TRADINGSYMBOL`);
   }
-  for (const o of splitList(env.CORS_ORIGINS)) {
+  for (const o of splitList(input.CORS_ORIGINS)) {
     if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o))
       problems.push(`CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port])`);
   }
+  if (!parsed.success) throw new ConfigError(problems);
+  const env = parsed.data;
+  const prod = env.NODE_ENV === 'production';
 
   let secretKey = env.SECRET_KEY;
   if (secretKey === undefined || PLACEHOLDERS.test(secretKey)) {
