@@ -14,12 +14,13 @@ import { HealthModule } from '@/health/health.module';
 import { loggerOptions } from '@/monitoring/logging';
 import { MonitoringModule } from '@/monitoring/monitoring.module';
 import { RedisModule } from '@/redis/redis.module';
+import { RiskModule } from '@/risk/risk.module';
 
 /**
  * The whole platform. Feature modules are listed in FEATURE_MODULES; each decides from
  * `AppConfig.roles` (api, worker, feed) what it runs in this process.
  */
-const FEATURE_MODULES: DynamicModule['imports'] = [];
+const FEATURE_MODULES: DynamicModule['imports'] = [RiskModule];
 
 @Module({})
 export class AppModule {
