@@ -89,29 +89,57 @@ export class FanoutHub {
     }
   }
 
+  /**
+   * Delivers at once, bypassing coalescing (still serialised once): for updates a client must not miss,
+   * such as a candle's final values, which are rare (one per bucket).
+   */
+  publishNow(key: string, data: unknown): number {
+    const s = this.streams.get(key);
+    if (!s) return 0;
+    this.stats.updates++;
+    // A pending (older, forming) value must not arrive after this one.
+    s.hasPending = false;
+    s.pending = null;
+    const frame = this.frame(s, data);
+    const sent = this.sendAll(s, frame);
+    this.stats.messagesSent += sent;
+    return sent;
+  }
+
   /** Delivers the latest payload of every changed stream. Returns frames sent. */
   flush(): number {
     let sent = 0;
-    const limit = this.opts.maxBufferedBytes;
     for (let i = 0; i < this.dirty.length; i++) {
       const s = this.dirty[i];
+      if (!s.hasPending) continue;
       s.hasPending = false;
       if (s.subscribers.size === 0) continue;
-      const frame = `{"channel":"${s.channel}","symbol":${JSON.stringify(s.symbol)},"data":${JSON.stringify(s.pending)}}`;
+      const frame = this.frame(s, s.pending);
       s.pending = null;
-      this.stats.framesSerialised++;
-      for (const c of s.subscribers) {
-        if (c.socket.bufferedAmount > limit) {
-          this.stats.clientsDropped++;
-          c.onSlow();
-          continue;
-        }
-        c.socket.send(frame);
-        sent++;
-      }
+      sent += this.sendAll(s, frame);
     }
     this.dirty.length = 0;
     this.stats.messagesSent += sent;
+    return sent;
+  }
+
+  private frame(s: Stream, data: unknown): string {
+    this.stats.framesSerialised++;
+    return `{"channel":"${s.channel}","symbol":${JSON.stringify(s.symbol)},"data":${JSON.stringify(data)}}`;
+  }
+
+  private sendAll(s: Stream, frame: string): number {
+    let sent = 0;
+    const limit = this.opts.maxBufferedBytes;
+    for (const c of s.subscribers) {
+      if (c.socket.bufferedAmount > limit) {
+        this.stats.clientsDropped++;
+        c.onSlow();
+        continue;
+      }
+      c.socket.send(frame);
+      sent++;
+    }
     return sent;
   }
 

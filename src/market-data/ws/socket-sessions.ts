@@ -107,12 +107,12 @@ export class SocketSessions {
   }
 
   /** Private channel delivery: to the owner's connections and to admins; `userId` null means admins only. */
-  deliverPrivate(channel: PrivateChannel, userId: string | null, data: unknown): number {
+  deliverPrivate(channel: PrivateChannel, userId: string | null, data: unknown, event?: string): number {
     let frame: string | null = null;
     let n = 0;
     const send = (c: Conn) => {
       if (c.closed || !c.privates.has(channel)) return;
-      frame ??= JSON.stringify({ channel, data });
+      frame ??= JSON.stringify(event ? { channel, event, data } : { channel, data });
       if (this.sendChecked(c, frame)) n++;
     };
     const owners = userId ? this.byUser.get(userId) : undefined;
