@@ -117,7 +117,7 @@ export class TickScalperStrategy extends Strategy<TickScalperParams> {
       this.state.set(
         tick.symbol,
         (s = {
-          prices: new Float64Array(p.lookbackTicks + 1),
+          prices: new Float64Array(p.lookbackTicks),
           idx: 0,
           count: 0,
           quietUntil: 0,
@@ -127,6 +127,7 @@ export class TickScalperStrategy extends Strategy<TickScalperParams> {
     const ltp = tick.ltpPaise;
     const now = ctx.clock.now();
     const size = s.prices.length;
+    // The slot about to be overwritten holds the price exactly `lookbackTicks` ticks ago.
     const oldest = s.count === size ? s.prices[s.idx] : NaN;
     s.prices[s.idx] = ltp;
     s.idx = s.idx + 1 === size ? 0 : s.idx + 1;

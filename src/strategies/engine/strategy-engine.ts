@@ -14,6 +14,7 @@ import type {
   SignalExecutor,
   SignalInput,
   StrategyOrderUpdate,
+  StrategyPosition,
 } from '@/strategies/strategy.contract';
 import { aggregateVotes } from './aggregation';
 import type {
@@ -197,6 +198,20 @@ export class StrategyEngine {
 
   views(): InstanceView[] {
     return [...this.runtimes.values()].map((r) => r.view((s) => this.lastPrice.get(s)));
+  }
+
+  /** The position attributed to an instance (or a group), as its strategy sees it; the executor uses this for exits. */
+  position(ownerId: string, symbol: string): StrategyPosition | undefined {
+    const rt = this.runtimes.get(ownerId);
+    const owner = rt ? (rt.group ?? rt) : this.groups.get(ownerId);
+    return owner?.book.position(symbol);
+  }
+
+  /** Open positions of an instance or group. */
+  positions(ownerId: string): StrategyPosition[] {
+    const rt = this.runtimes.get(ownerId);
+    const owner = rt ? (rt.group ?? rt) : this.groups.get(ownerId);
+    return owner ? owner.book.all() : [];
   }
 
   /** Metrics of an aggregation group (its positions and trades are the group's, not its members'). */
