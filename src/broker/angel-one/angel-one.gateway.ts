@@ -1,0 +1,383 @@
+/**
+ * `BrokerGateway` over Angel One SmartAPI: the session manager, the typed REST client (behind the
+ * rate limiter), the SmartStream client and the order-update client, all pointed at configurable URLs
+ * so the same code talks to Angel One or to the embedded simulator.
+ */
+import { BrokerGateway, type Unsubscribe } from '@/broker/broker-gateway';
+import { BrokerError } from '@/broker/broker.errors';
+import { consoleLogger, type BrokerLogger } from '@/broker/broker-logger';
+import type {
+  BrokerHolding,
+  BrokerOrder,
+  BrokerPosition,
+  BrokerProfile,
+  BrokerTrade,
+  CandleRequest,
+  Funds,
+  ModifyOrderRequest,
+  OrderAck,
+  OrderUpdate,
+  PlaceOrderRequest,
+  Quote,
+  QuoteMode,
+  SessionStatus,
+  TickSubscription,
+} from '@/broker/broker.types';
+import { parseScripMaster } from '@/broker/instruments/scrip-master';
+import type { Candle, Instrument, Tick } from '@/domain/market';
+import { HttpTransport } from './http-transport';
+import * as map from './mapper';
+import type { NetworkIdentity } from './network-identity';
+import { OrderUpdateClient } from './order-update-client';
+import { RateLimiter } from './rate-limiter';
+import { AngelRestClient } from './rest-client';
+import type { SessionStore } from './session/session-store';
+import { SessionManager } from './session/session-manager';
+import { SmartStreamClient } from './smart-stream-client';
+import { buildTick } from './tick-builder';
+
+export interface AngelOneGatewayOptions {
+  restUrl: string;
+  streamUrl: string;
+  orderUpdateUrl: string;
+  scripMasterUrl: string;
+  apiKey: string;
+  clientCode: string;
+  pin: string;
+  totpSecret: string;
+  /** The registered static IP orders leave from; sent as X-ClientPublicIP. */
+  publicIp: string;
+  store: SessionStore;
+  requestTimeoutMs?: number;
+  orderRateLimitPerSec?: number;
+  dailyReloginTime?: string;
+  identity?: NetworkIdentity;
+  logger?: (context: string) => BrokerLogger;
+  stream?: {
+    pingIntervalMs?: number;
+    pongTimeoutMs?: number;
+    reconnectBaseMs?: number;
+    reconnectMaxMs?: number;
+  };
+  orderUpdatePollMs?: number;
+}
+
+const QUOTE_BATCH = 50;
+
+export class AngelOneGateway extends BrokerGateway {
+  readonly session: SessionManager;
+  readonly rest: AngelRestClient;
+  readonly limiter: RateLimiter;
+  readonly stream: SmartStreamClient;
+  readonly orderUpdates: OrderUpdateClient;
+  private readonly http: HttpTransport;
+  private readonly tickHandlers = new Set<(t: Tick) => void>();
+  private readonly updateHandlers = new Set<(u: OrderUpdate) => void>();
+  /** `exchangeType:token` -> subscribed instrument, to name ticks. */
+  private readonly tokenMeta = new Map<string, Pick<Instrument, 'symbol' | 'exchange' | 'token'>>();
+  /** Cancel and modify need the order's variety; remembered from placements and updates. */
+  private readonly variety = new Map<string, string>();
+  private readonly log: BrokerLogger;
+  private connected = false;
+  private authCheck: Promise<unknown> | null = null;
+
+  constructor(private readonly o: AngelOneGatewayOptions) {
+    super();
+    const logger = o.logger ?? consoleLogger;
+    this.log = logger('AngelOneGateway');
+    this.session = new SessionManager({
+      clientCode: o.clientCode,
+      pin: o.pin,
+      totpSecret: o.totpSecret,
+      store: o.store,
+      dailyReloginTime: o.dailyReloginTime,
+      logger: logger('BrokerSession'),
+    });
+    this.limiter = new RateLimiter({ orderRatePerSec: o.orderRateLimitPerSec ?? 8 });
+    this.http = new HttpTransport({
+      baseUrl: o.restUrl,
+      apiKey: o.apiKey,
+      publicIp: o.publicIp,
+      identity: o.identity,
+      timeoutMs: o.requestTimeoutMs,
+      limiter: this.limiter,
+      secrets: () => this.session.secrets(),
+    });
+    this.rest = new AngelRestClient(this.http, () => this.session.jwt());
+    this.session.attach(this.rest);
+    const credentials = () => ({ jwt: this.session.jwt(), feedToken: this.session.feedToken() });
+    this.stream = new SmartStreamClient({
+      url: o.streamUrl,
+      apiKey: o.apiKey,
+      clientCode: o.clientCode,
+      credentials,
+      logger: logger('SmartStream'),
+      ...o.stream,
+      onTick: (t, receivedAt) => {
+        if (this.tickHandlers.size === 0) return;
+        const meta = this.tokenMeta.get(`${t.exchangeType}:${t.token}`);
+        if (!meta) return;
+        const tick = buildTick(t, meta, receivedAt);
+        for (const h of this.tickHandlers) h(tick);
+      },
+      onAuthRejected: () => this.recheckSession(),
+    });
+    this.orderUpdates = new OrderUpdateClient({
+      url: o.orderUpdateUrl,
+      apiKey: o.apiKey,
+      clientCode: o.clientCode,
+      credentials,
+      logger: logger('OrderUpdates'),
+      ...o.stream,
+      pollIntervalMs: o.orderUpdatePollMs,
+      pollOrderBook: () => this.orderBook(),
+      onUpdate: (u) => {
+        this.variety.set(
+          u.order.brokerOrderId,
+          u.order.type === 'SL' || u.order.type === 'SL-M' ? 'STOPLOSS' : 'NORMAL',
+        );
+        for (const h of this.updateHandlers) h(u);
+      },
+      onAuthRejected: () => this.recheckSession(),
+    });
+    // After a re-login the sockets must reconnect with the new JWT and feed token.
+    this.session.onTokens(() => {
+      if (!this.connected) return;
+      this.stream.recycle();
+      this.orderUpdates.recycle();
+    });
+  }
+
+  /** Where orders leave from, for the connectivity check (never looked up online). */
+  get networkIdentity() {
+    return this.http.networkIdentity;
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    await this.session.start();
+    this.connected = true;
+    this.stream.start();
+    this.orderUpdates.start();
+  }
+
+  async disconnect(opts: { logout?: boolean } = {}): Promise<void> {
+    this.connected = false;
+    this.stream.stop();
+    this.orderUpdates.stop();
+    if (opts.logout) await this.session.logout();
+    this.session.stop();
+    this.limiter.close();
+  }
+
+  sessionStatus(): SessionStatus {
+    return this.session.status();
+  }
+
+  /** Readiness: a live session and open sockets. */
+  health(): { up: boolean; details: Record<string, unknown> } {
+    const s = this.session.status();
+    return {
+      up: s.state === 'CONNECTED',
+      details: {
+        session: s.state,
+        ...(s.reason ? { reason: s.reason } : {}),
+        orderUpdatesConnected: this.orderUpdates.isConnected,
+        streamConnections: this.stream.counters.connections,
+        subscriptions: this.stream.subscriptionCount,
+      },
+    };
+  }
+
+  async profile(): Promise<BrokerProfile> {
+    const p = await this.session.withSession(() => this.rest.getProfile());
+    return { clientCode: p.clientcode, name: p.name, exchanges: p.exchanges, products: p.products };
+  }
+
+  async placeOrder(req: PlaceOrderRequest): Promise<OrderAck> {
+    // Refused here, before sending: the broker would answer AB4008 anyway (§1.4).
+    if (!req.tag || req.tag.length >= 20)
+      throw new BrokerError('rejected', 'placeOrder', 'ordertag must be 1-19 characters', 'AB4008');
+    const body = map.toWireOrder(req);
+    const ack = await this.session.withSession(() =>
+      this.rest.placeOrder(body, {
+        priority: req.priority === 'exit' ? 'high' : 'normal',
+        segment: req.instrument.exchange,
+      }),
+    );
+    this.variety.set(ack.orderid, body.variety);
+    return { brokerOrderId: ack.orderid, uniqueOrderId: ack.uniqueorderid ?? null };
+  }
+
+  async modifyOrder(req: ModifyOrderRequest): Promise<OrderAck> {
+    const body = map.toWireModify(req);
+    const ack = await this.session.withSession(() =>
+      this.rest.modifyOrder(body, { segment: req.instrument.exchange }),
+    );
+    return { brokerOrderId: ack.orderid, uniqueOrderId: ack.uniqueorderid ?? null };
+  }
+
+  async cancelOrder(brokerOrderId: string): Promise<OrderAck> {
+    const variety = this.variety.get(brokerOrderId) ?? 'NORMAL';
+    const ack = await this.session.withSession(() =>
+      this.rest.cancelOrder({ variety, orderid: brokerOrderId }),
+    );
+    return { brokerOrderId: ack.orderid, uniqueOrderId: ack.uniqueorderid ?? null };
+  }
+
+  async orderBook(): Promise<BrokerOrder[]> {
+    const rows = await this.session.withSession(() => this.rest.getOrderBook());
+    return rows.map(map.fromWireOrder);
+  }
+
+  async findOrderByTag(tag: string): Promise<BrokerOrder | null> {
+    return (await this.orderBook()).find((o) => o.tag === tag) ?? null;
+  }
+
+  async tradeBook(): Promise<BrokerTrade[]> {
+    return (await this.session.withSession(() => this.rest.getTradeBook())).map(map.fromWireTrade);
+  }
+
+  async positions(): Promise<BrokerPosition[]> {
+    return (await this.session.withSession(() => this.rest.getPosition())).map(map.fromWirePosition);
+  }
+
+  async holdings(): Promise<BrokerHolding[]> {
+    return (await this.session.withSession(() => this.rest.getHolding())).map(map.fromWireHolding);
+  }
+
+  async funds(): Promise<Funds> {
+    return map.fromWireRms(await this.session.withSession(() => this.rest.getRMS()));
+  }
+
+  /** Splits the range by the per-interval day cap (§3.1) and concatenates the chunks in order. */
+  async historicalCandles(req: CandleRequest): Promise<Candle[]> {
+    const spanMs = map.MAX_DAYS[req.interval] * 86_400_000;
+    const out: Candle[] = [];
+    for (let from = req.from; from < req.to; from += spanMs) {
+      const to = Math.min(req.to, from + spanMs - 60_000);
+      const rows = await this.session.withSession(() =>
+        this.rest.getCandleData({
+          exchange: req.instrument.exchange,
+          symboltoken: req.instrument.token,
+          interval: map.WIRE_INTERVAL[req.interval],
+          fromdate: map.formatIstMinute(from),
+          todate: map.formatIstMinute(to),
+        }),
+      );
+      for (const [ts, open, high, low, close, volume] of rows) {
+        const start = Date.parse(ts);
+        if (Number.isNaN(start) || (out.length > 0 && start <= out[out.length - 1].start)) continue;
+        out.push({
+          symbol: req.instrument.symbol,
+          interval: req.interval,
+          start,
+          openPaise: open,
+          highPaise: high,
+          lowPaise: low,
+          closePaise: close,
+          volume,
+          closed: true,
+        });
+      }
+    }
+    return out;
+  }
+
+  async quotes(
+    instruments: Pick<Instrument, 'symbol' | 'exchange' | 'token'>[],
+    mode: QuoteMode = 'FULL',
+  ): Promise<Quote[]> {
+    const bySymbolKey = new Map(instruments.map((i) => [`${i.exchange}|${i.token}`, i]));
+    const out: Quote[] = [];
+    for (let i = 0; i < instruments.length; i += QUOTE_BATCH) {
+      const exchangeTokens: Record<string, string[]> = {};
+      for (const ins of instruments.slice(i, i + QUOTE_BATCH))
+        (exchangeTokens[ins.exchange] ??= []).push(ins.token);
+      const data = await this.session.withSession(() => this.rest.marketQuote({ mode, exchangeTokens }));
+      for (const r of data.fetched) {
+        const ins = bySymbolKey.get(`${r.exchange}|${r.symbolToken}`);
+        const exchange = map.toExchange(r.exchange);
+        if (!exchange) continue;
+        out.push({
+          symbol: ins?.symbol ?? map.symbolOf(exchange, r.tradingSymbol),
+          exchange,
+          token: r.symbolToken,
+          ltpPaise: r.ltp,
+          openPaise: r.open,
+          highPaise: r.high,
+          lowPaise: r.low,
+          closePaise: r.close,
+          volume: r.tradeVolume,
+          upperCircuitPaise: r.upperCircuit,
+          lowerCircuitPaise: r.lowerCircuit,
+          exchangeTime: r.exchFeedTime ? map.parseIstDateTime(r.exchFeedTime) : null,
+        });
+      }
+    }
+    return out;
+  }
+
+  async instrumentMaster(): Promise<Instrument[]> {
+    const res = await fetch(this.o.scripMasterUrl, { signal: AbortSignal.timeout(120_000) }).catch(
+      (e: Error) => {
+        throw new BrokerError('unavailable', 'scripMaster', e.message);
+      },
+    );
+    if (!res.ok)
+      throw new BrokerError(
+        'unavailable',
+        'scripMaster',
+        `HTTP ${res.status}`,
+        String(res.status),
+        res.status,
+      );
+    try {
+      return parseScripMaster(await res.json()).instruments;
+    } catch (e) {
+      throw new BrokerError('invalid_response', 'scripMaster', (e as Error).message);
+    }
+  }
+
+  subscribeTicks(subs: TickSubscription[]): void {
+    const wire = subs.map((s) => {
+      const exchangeType = map.exchangeType(s.instrument.exchange);
+      this.tokenMeta.set(`${exchangeType}:${s.instrument.token}`, s.instrument);
+      return { exchangeType, token: s.instrument.token, mode: map.STREAM_MODE[s.mode] as 1 | 2 | 3 };
+    });
+    const refused = this.stream.subscribe(wire);
+    for (const r of refused) this.tokenMeta.delete(`${r.exchangeType}:${r.token}`);
+  }
+
+  unsubscribeTicks(subs: TickSubscription[]): void {
+    const wire = subs.map((s) => ({
+      exchangeType: map.exchangeType(s.instrument.exchange),
+      token: s.instrument.token,
+    }));
+    this.stream.unsubscribe(wire);
+    for (const w of wire) this.tokenMeta.delete(`${w.exchangeType}:${w.token}`);
+  }
+
+  onTick(handler: (tick: Tick) => void): Unsubscribe {
+    this.tickHandlers.add(handler);
+    return () => this.tickHandlers.delete(handler);
+  }
+
+  onOrderUpdate(handler: (update: OrderUpdate) => void): Unsubscribe {
+    this.updateHandlers.add(handler);
+    return () => this.updateHandlers.delete(handler);
+  }
+
+  /** Last exchange timestamp per subscribed symbol (feed staleness). */
+  lastExchangeTime(instrument: Pick<Instrument, 'token'>): number | undefined {
+    return this.stream.lastExchangeTime.get(instrument.token);
+  }
+
+  /** A socket handshake was refused with 401: probe the session (re-logs in once if it expired). */
+  private recheckSession(): void {
+    this.authCheck ??= this.session
+      .withSession(() => this.rest.getProfile())
+      .catch((e: Error) => this.log.warn(`session check after a refused socket failed: ${e.message}`))
+      .finally(() => (this.authCheck = null));
+  }
+}
