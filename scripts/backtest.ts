@@ -16,6 +16,12 @@ import { resultToJson } from '@/backtest/result-json';
 import { renderReport } from '@/backtest/report';
 import { summaryTable } from '@/backtest/summary';
 
+function asInterval(s: string): Interval {
+  const found = INTERVALS.find((i) => i === s);
+  if (!found) throw new Error(`unknown interval '${s}'`);
+  return found;
+}
+
 export function parseParams(list: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of list) {
@@ -82,7 +88,7 @@ async function main(): Promise<number> {
   const text = readFileSync(argv.csv, 'utf8');
   const loaded = parseCandleCsv(text, {
     symbol: argv.symbol,
-    interval: argv.interval as Interval,
+    interval: asInterval(argv.interval),
     strict: argv.strict,
   });
   if (loaded.warnings.length) console.error(`warnings in ${argv.csv}:\n${formatIssues(loaded.warnings)}`);
@@ -92,7 +98,7 @@ async function main(): Promise<number> {
   }
   const spec: BacktestSpec = {
     symbol: argv.symbol,
-    interval: argv.interval as Interval,
+    interval: asInterval(argv.interval),
     strategy: argv.strategy,
     params: parseParams(argv.param),
     capitalPaise: rupeesToPaise(argv.capital),

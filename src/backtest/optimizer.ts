@@ -85,7 +85,7 @@ export interface RankedCandidate {
   params: Record<string, ParamValue>;
   inSample: number;
   outOfSample: number;
-  /** 1 - OOS / IS when IS > 0; null otherwise. */
+  /** IS score - OOS score (positive = worse out of sample); null when either is undefined. */
   degradation: number | null;
   error?: string;
 }
