@@ -11,6 +11,7 @@ import { AppModule } from '@/app.module';
 import { AllExceptionsFilter } from '@/common/http-exception.filter';
 import { AppConfig } from '@/config/app-config';
 import { registerHttpMetrics } from '@/monitoring/http-metrics';
+import { prepareSimulatedBroker } from '@/simulated-mode';
 import { setupSwagger } from '@/swagger';
 
 export const API_PREFIX = 'api/v1';
@@ -21,6 +22,7 @@ export async function createApp(
   config: AppConfig,
   opts: { logger?: boolean } = {},
 ): Promise<NestFastifyApplication> {
+  const simulator = await prepareSimulatedBroker(config);
   const tls =
     config.env.TLS_CERT_FILE && config.env.TLS_KEY_FILE
       ? { key: readFileSync(config.env.TLS_KEY_FILE), cert: readFileSync(config.env.TLS_CERT_FILE) }
@@ -78,6 +80,10 @@ export async function createApp(
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useWebSocketAdapter(new WsAdapter(app));
   app.enableShutdownHooks();
+  if (simulator) {
+    // The embedded simulator outlives the app's own connections to it, then closes.
+    fastify.addHook('onClose', async () => simulator.close());
+  }
   await setupSwagger(app);
   return app;
 }

@@ -40,6 +40,8 @@ export class AppConfig {
   readonly credentialsKey: Buffer;
   readonly warnings: string[];
   broker: BrokerSettings;
+  /** Simulated mode without SIM_URL: the simulator running inside this process (tests reach its faults). */
+  embeddedSimulator?: { restUrl: string; close(): Promise<void> } & Record<string, unknown>;
 
   constructor(
     readonly env: Env,

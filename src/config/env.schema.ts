@@ -107,6 +107,7 @@ export const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_CHAT_ID: optionalString,
   TELEGRAM_API_URL: url('https://api.telegram.org', ['http:', 'https:']),
+  SIM_URL: optionalString,
   SIM_PORT: int(8100, 0, 65535),
   SIM_CLIENT_CODE: z.string().default('SIM001'),
   SIM_PIN: z.string().default('1234'),
