@@ -1,7 +1,7 @@
 import { paiseToRupees } from '@/common/money';
 import { formatDdMonYyyy, formatIstDateTime, formatIstTime } from '../ist';
 import type { SimHolding, SimPosition } from '../matching/accounts';
-import type { Funds } from '../matching/engine';
+import type { Funds } from '../matching/margin';
 import type { SimOrder, SimTrade } from '../matching/types';
 import type { SimInstrument } from '../market/instruments';
 

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@/common/clock';
-import { paiseToRupees } from '@/common/money';
 import { formatYymmdd } from '../ist';
 import type { InstrumentStore } from '../market/instruments';
 import type { InstrumentState, Market } from '../market/market';
-import { Account, unitMarginPaise, type InitialHolding } from './accounts';
+import { Account, type InitialHolding } from './accounts';
+import {
+  computeFunds,
+  holdingsShortfall,
+  insufficientFundsText,
+  isWorking,
+  requiredMarginPaise,
+  type Funds,
+} from './margin';
 import type {
   EngineResult,
   ModifyRequest,
@@ -23,17 +30,6 @@ export interface EngineOptions {
   startingCashPaise: number;
   initialHoldings: InitialHolding[];
 }
-
-export interface Funds {
-  cashPaise: number;
-  blockedPaise: number;
-  positionMarginPaise: number;
-  realisedPaise: number;
-  unrealisedPaise: number;
-  availablePaise: number;
-}
-
-const WORKING = new Set(['open', 'trigger pending']);
 
 /**
  * The exchange and the broker's RMS in one: validates, blocks margin, matches against the simulated
@@ -117,7 +113,7 @@ export class MatchingEngine {
   modify(clientCode: string, req: ModifyRequest): EngineResult<SimOrder> {
     const order = this.find(clientCode, req.orderid);
     if (!order) return { ok: false, errorcode: 'AB1013', message: 'Order not found' };
-    if (!WORKING.has(order.status))
+    if (!isWorking(order))
       return {
         ok: false,
         errorcode: 'AB2000',
@@ -144,7 +140,12 @@ export class MatchingEngine {
     if (reason) return { ok: false, errorcode: 'AB2000', message: reason };
     const previousBlock = order.blockedPaise;
     order.blockedPaise = 0;
-    const required = this.requiredMargin({ ...order, ...terms }, st, terms.quantity - order.filled);
+    const required = requiredMarginPaise(
+      this.account(clientCode),
+      { ...order, ...terms },
+      st.ltp,
+      terms.quantity - order.filled,
+    );
     if (required > this.funds(clientCode).availablePaise) {
       order.blockedPaise = previousBlock;
       return {
@@ -168,7 +169,7 @@ export class MatchingEngine {
   cancel(clientCode: string, orderid: string): EngineResult<SimOrder> {
     const order = this.find(clientCode, orderid);
     if (!order) return { ok: false, errorcode: 'AB1013', message: 'Order not found' };
-    if (!WORKING.has(order.status))
+    if (!isWorking(order))
       return {
         ok: false,
         errorcode: 'AB2000',
@@ -197,19 +198,11 @@ export class MatchingEngine {
   }
 
   funds(clientCode: string): Funds {
-    const a = this.account(clientCode);
-    let blocked = 0;
-    for (const o of this.orders.values()) if (o.clientCode === clientCode) blocked += o.blockedPaise;
-    const margin = a.positionMarginPaise();
-    const ltp = (token: string): number => this.opts.market.state(token)?.ltp ?? 0;
-    return {
-      cashPaise: a.cashPaise,
-      blockedPaise: blocked,
-      positionMarginPaise: margin,
-      realisedPaise: a.realisedPaise(),
-      unrealisedPaise: a.unrealisedPaise(ltp),
-      availablePaise: a.cashPaise - blocked - margin,
-    };
+    return computeFunds(
+      this.account(clientCode),
+      this.ordersOf(clientCode),
+      (t) => this.opts.market.state(t)?.ltp ?? 0,
+    );
   }
 
   private marketClosedReason(o: SimOrder): string | null {
@@ -218,69 +211,22 @@ export class MatchingEngine {
       : 'Market is closed; place an AMO order instead';
   }
 
+  /** Blocks the order's margin, or says why it cannot be placed. */
   private fundsReason(o: SimOrder, st: InstrumentState): string | null {
     const a = this.account(o.clientCode);
-    if (o.producttype === 'DELIVERY' && o.transactiontype === 'SELL') {
-      let pending = 0;
-      for (const x of this.orders.values()) {
-        if (
-          x !== o &&
-          x.clientCode === o.clientCode &&
-          x.symboltoken === o.symboltoken &&
-          x.producttype === 'DELIVERY' &&
-          x.transactiontype === 'SELL' &&
-          WORKING.has(x.status)
-        )
-          pending += x.quantity - x.filled;
-      }
-      const free = a.sellableQuantity(o.symboltoken) - pending;
-      return o.quantity > free
-        ? `Your order has been rejected due to insufficient holdings. Available quantity ${free}`
-        : null;
-    }
-    const required = this.requiredMargin(o, st, o.quantity);
+    if (o.producttype === 'DELIVERY' && o.transactiontype === 'SELL')
+      return holdingsShortfall(a, o, this.ordersOf(o.clientCode));
+    const required = requiredMarginPaise(a, o, st.ltp, o.quantity);
     const available = this.funds(o.clientCode).availablePaise;
     if (required > available) return insufficientFundsText(available, required);
     o.blockedPaise = required;
     return null;
   }
 
-  /** Margin for `qty` more units, net of what the order would close of an opposite open position. */
-  private requiredMargin(
-    o: Pick<
-      SimOrder,
-      | 'clientCode'
-      | 'instrument'
-      | 'producttype'
-      | 'transactiontype'
-      | 'ordertype'
-      | 'pricePaise'
-      | 'triggerPaise'
-    >,
-    st: InstrumentState,
-    qty: number,
-  ): number {
-    const i = o.instrument!;
-    if (o.producttype === 'DELIVERY' && o.transactiontype === 'SELL') return 0;
-    let opening = qty;
-    if (o.producttype !== 'DELIVERY') {
-      const p = this.account(o.clientCode).position(i, o.producttype);
-      const reducing = o.transactiontype === 'BUY' ? Math.max(0, -p.netQty) : Math.max(0, p.netQty);
-      opening = Math.max(0, qty - reducing);
-    }
-    const ref =
-      o.ordertype === 'LIMIT' || o.ordertype === 'STOPLOSS_LIMIT'
-        ? o.pricePaise
-        : o.ordertype === 'STOPLOSS_MARKET'
-          ? Math.max(o.triggerPaise, st.ltp)
-          : st.ltp;
-    return opening * unitMarginPaise(i, o.producttype, o.transactiontype, ref);
-  }
-
   private onMarket(states: InstrumentState[]): void {
     const byToken = new Map(states.map((s) => [s.instrument.token, s]));
     for (const o of this.orders.values()) {
-      if (!WORKING.has(o.status)) continue;
+      if (!isWorking(o)) continue;
       const st = byToken.get(o.symboltoken);
       if (!st) continue;
       if (o.status === 'trigger pending') {
@@ -362,8 +308,4 @@ export class MatchingEngine {
   private emit(kind: OrderEventKind, order: SimOrder): void {
     for (const l of this.listeners) l({ kind, order });
   }
-}
-
-function insufficientFundsText(availablePaise: number, requiredPaise: number): string {
-  return `Your order has been rejected due to Insufficient Funds. Available funds - Rs. ${paiseToRupees(availablePaise)} . You require Rs. ${paiseToRupees(requiredPaise)} funds to execute this order.`;
 }
