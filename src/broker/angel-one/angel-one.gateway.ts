@@ -60,6 +60,8 @@ export interface AngelOneGatewayOptions {
     reconnectMaxMs?: number;
   };
   orderUpdatePollMs?: number;
+  /** Open the order-update socket on connect (one process per client code should; the limit is 3). */
+  orderUpdates?: boolean;
 }
 
 const QUOTE_BATCH = 50;
@@ -157,8 +159,9 @@ export class AngelOneGateway extends BrokerGateway {
     if (this.connected) return;
     await this.session.start();
     this.connected = true;
+    // SmartStream shards open lazily, on the first subscription.
     this.stream.start();
-    this.orderUpdates.start();
+    if (this.o.orderUpdates !== false) this.orderUpdates.start();
   }
 
   async disconnect(opts: { logout?: boolean } = {}): Promise<void> {

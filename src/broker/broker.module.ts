@@ -1,0 +1,86 @@
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@/config/app-config';
+import { HealthRegistry } from '@/health/health-registry';
+import { AngelOneGateway } from './angel-one/angel-one.gateway';
+import { CredentialCipher } from './angel-one/session/credential-cipher';
+import { TypeOrmSessionStore } from './angel-one/session/session-store';
+import { BrokerGateway } from './broker-gateway';
+import { BROKER_SETTINGS_READY, type BrokerSettingsReady } from './broker.constants';
+import { InstrumentCatalog } from './instruments/instrument-catalog';
+import { InstrumentService } from './instruments/instrument.service';
+
+/** Connects at boot (without blocking it), reports broker health, and closes sockets on shutdown. */
+@Injectable()
+class BrokerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('BrokerModule');
+  constructor(
+    @Inject(AngelOneGateway) private readonly gateway: AngelOneGateway,
+    private readonly health: HealthRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.health.register('broker', async () => this.gateway.health(), { critical: true });
+    this.gateway.connect().catch((e: Error) => this.log.error(`broker connect failed: ${e.message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.gateway.disconnect();
+  }
+}
+
+/**
+ * The broker port for the whole app: `BrokerGateway` bound to the Angel One adapter (the paper adapter
+ * can be bound here later), plus `InstrumentService`/`InstrumentCatalog`. Settings come from
+ * `AppConfig.broker` (ANGEL_*), which simulated mode points at the embedded simulator.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: AngelOneGateway,
+      inject: [AppConfig, DataSource, { token: BROKER_SETTINGS_READY, optional: true }],
+      useFactory: async (config: AppConfig, ds: DataSource, settings?: BrokerSettingsReady) => {
+        await settings?.ready;
+        const b = config.broker;
+        return new AngelOneGateway({
+          restUrl: b.restUrl,
+          streamUrl: b.streamUrl,
+          orderUpdateUrl: b.orderUpdateUrl,
+          scripMasterUrl: b.scripMasterUrl,
+          apiKey: b.apiKey ?? '',
+          clientCode: b.clientCode ?? '',
+          pin: b.pin ?? '',
+          totpSecret: b.totpSecret ?? '',
+          // Unset means "not registered": sent as the loopback address, never looked up online.
+          publicIp: b.publicIp ?? '127.0.0.1',
+          requestTimeoutMs: b.requestTimeoutMs,
+          orderRateLimitPerSec: b.orderRateLimitPerSec,
+          dailyReloginTime: b.dailyReloginTime,
+          store: new TypeOrmSessionStore(ds, new CredentialCipher(config.credentialsKey)),
+          logger: (context) => new Logger(context),
+          // Order updates are consumed where orders are processed; the broker allows 3 sockets per client.
+          orderUpdates: config.hasRole('worker'),
+        });
+      },
+    },
+    { provide: BrokerGateway, useExisting: AngelOneGateway },
+    {
+      provide: InstrumentCatalog,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new InstrumentCatalog(ds, new Logger('Instruments')),
+    },
+    InstrumentService,
+    BrokerLifecycle,
+  ],
+  exports: [BrokerGateway, AngelOneGateway, InstrumentCatalog, InstrumentService],
+})
+export class BrokerModule {}
