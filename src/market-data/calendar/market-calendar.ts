@@ -6,7 +6,7 @@ import {
   type Segment,
   type SpecialSessionEntry,
 } from './nse-calendar.data';
-import { DAY_MS, addDays, istDate, istTime, istWeekday } from './ist';
+import { DAY_MS, IST_OFFSET_MS, addDays, istDate, istTime, istWeekday } from './ist';
 
 export type { Segment } from './nse-calendar.data';
 
@@ -63,6 +63,7 @@ export class MarketCalendar {
   private readonly holidays = new Map<string, HolidayEntry>();
   private readonly specials = new Map<string, SpecialSessionEntry>();
   private readonly cache = new Map<string, MarketSession | null>();
+  private readonly lastDay: Partial<Record<Segment, { from: number; session: MarketSession | null }>> = {};
 
   private readonly covered: Set<number>;
 
@@ -92,7 +93,14 @@ export class MarketCalendar {
 
   /** The session containing instant t, or null when the segment is closed at t. */
   sessionAt(segment: Segment, t: number): MarketSession | null {
-    const s = this.session(istDate(t), segment);
+    // Hot path (every tick): remember the last IST day per segment to skip date formatting.
+    let day = this.lastDay[segment];
+    if (!day || t < day.from || t >= day.from + DAY_MS) {
+      const from = Math.floor((t + IST_OFFSET_MS) / DAY_MS) * DAY_MS - IST_OFFSET_MS;
+      day = { from, session: this.session(istDate(t), segment) };
+      this.lastDay[segment] = day;
+    }
+    const s = day.session;
     return s && t >= s.open && t < s.close ? s : null;
   }
 
