@@ -1,5 +1,7 @@
 /** Creates the database named in DATABASE_URL when it does not exist yet (the server must be reachable). */
-import 'dotenv/config';
+import { config as loadDotenv } from 'dotenv';
+
+loadDotenv({ quiet: true });
 import { Client } from 'pg';
 
 async function main(): Promise<void> {

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
-import 'dotenv/config';
+import { config as loadDotenv } from 'dotenv';
 import { Logger } from '@nestjs/common';
 import { createApp, logStartup } from '@/bootstrap';
 import { ConfigError, loadConfig, type AppConfig } from '@/config/app-config';
+import { waitForDatabase } from '@/preboot';
 
 async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
   let config: AppConfig;
   try {
     config = loadConfig();
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
     throw err;
   }
   logStartup(config);
+  await waitForDatabase(config);
   const app = await createApp(config);
   await app.listen({ port: config.env.PORT, host: config.env.HOST });
   new Logger('Bootstrap').log(
