@@ -25,9 +25,21 @@ class BrokerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(AngelOneGateway) private readonly gateway: AngelOneGateway,
     private readonly health: HealthRegistry,
+    private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
+    const b = this.config.broker;
+    if (!b.apiKey || !b.clientCode || !b.pin || !b.totpSecret) {
+      // Nothing to log in with (simulated mode before the simulator is wired, or a bare test app).
+      this.health.register(
+        'broker',
+        async () => ({ up: false, details: { reason: 'no broker credentials configured' } }),
+        { critical: false },
+      );
+      this.log.warn('no broker credentials configured; the broker stays disconnected');
+      return;
+    }
     this.health.register('broker', async () => this.gateway.health(), { critical: true });
     this.gateway.connect().catch((e: Error) => this.log.error(`broker connect failed: ${e.message}`));
   }
