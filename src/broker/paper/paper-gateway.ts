@@ -144,31 +144,80 @@ export class PaperGateway extends BrokerGateway {
   }
 
   placeOrder(req: PlaceOrderRequest): Promise<OrderAck> {
-    return attempt(() => ack(this.book.place(req)));
+    if (!req.tag || req.tag.length >= 20)
+      return Promise.reject(
+        new BrokerError('rejected', 'placeOrder', 'ordertag must be 1-19 characters', 'AB4008'),
+      );
+    const key = instrumentKey(req.instrument);
+    const spec = this.specOf(req.instrument.symbol);
+    try {
+      validateShape('placeOrder', req, spec, this.ltp.get(key));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    const id = `PAPER${String(this.nextId++).padStart(10, '0')}`;
+    const p: PaperOrder = {
+      order: newOrder(id, randomUUID(), req, this.clock.now()),
+      key,
+      spec,
+      triggered: false,
+      evaluatedSeq: null,
+      filledValuePaise: 0,
+      fillCount: 0,
+      blockPerUnitPaise: 0,
+      exposureQuantity: 0,
+    };
+    this.orders.set(id, p);
+    this.emit(p);
+    this.accept(p);
+    return Promise.resolve({ brokerOrderId: id, uniqueOrderId: p.order.uniqueOrderId });
   }
 
   modifyOrder(req: ModifyOrderRequest): Promise<OrderAck> {
-    return attempt(() => ack(this.book.modify(req)));
+    const p = this.orders.get(req.brokerOrderId);
+    if (!p || !isWorking(p.order))
+      return Promise.reject(new BrokerError('rejected', 'modifyOrder', 'no open order with this id'));
+    try {
+      validateShape(
+        'modifyOrder',
+        { ...req, side: p.order.side },
+        p.spec,
+        p.triggered ? undefined : this.ltp.get(p.key),
+      );
+      applyModify(p, req, this.clock.now());
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    this.reserve(p);
+    setStatus(p.order, isStop(p.order.type) && !p.triggered ? 'TRIGGER_PENDING' : 'OPEN', this.clock.now());
+    this.emit(p, 'AB04');
+    this.work(p, this.freshSnapshot(p.key));
+    return Promise.resolve({ brokerOrderId: p.order.brokerOrderId, uniqueOrderId: p.order.uniqueOrderId });
   }
 
   cancelOrder(brokerOrderId: string): Promise<OrderAck> {
-    return attempt(() => ack(this.book.cancel(brokerOrderId)));
+    const p = this.orders.get(brokerOrderId);
+    if (!p || !isWorking(p.order))
+      return Promise.reject(new BrokerError('rejected', 'cancelOrder', 'no open order with this id'));
+    this.finish(p, 'CANCELLED', 'cancelled by user');
+    return Promise.resolve({ brokerOrderId, uniqueOrderId: p.order.uniqueOrderId });
   }
 
   orderBook(): Promise<BrokerOrder[]> {
-    return Promise.resolve(this.book.list());
+    return Promise.resolve([...this.orders.values()].map((p) => ({ ...p.order })));
   }
 
   findOrderByTag(tag: string): Promise<BrokerOrder | null> {
-    return Promise.resolve(this.book.list().find((o) => o.tag === tag) ?? null);
+    const p = [...this.orders.values()].find((x) => x.order.tag === tag);
+    return Promise.resolve(p ? { ...p.order } : null);
   }
 
   tradeBook(): Promise<BrokerTrade[]> {
-    return Promise.resolve(this.book.ledger.tradeBook());
+    return Promise.resolve(this.ledger.tradeBook());
   }
 
   positions(): Promise<BrokerPosition[]> {
-    return Promise.resolve(this.book.ledger.positions());
+    return Promise.resolve(this.ledger.positions());
   }
 
   /** Paper trades settle nowhere: the demat account holds nothing. */
@@ -177,7 +226,139 @@ export class PaperGateway extends BrokerGateway {
   }
 
   funds(): Promise<Funds> {
-    return Promise.resolve(this.book.funds());
+    return Promise.resolve(this.currentFunds());
+  }
+
+  // --- matching --------------------------------------------------------------------------------
+  private onMarketTick(tick: Tick): void {
+    const key = instrumentKey(tick);
+    if (tick.ltpPaise > 0) this.ltp.set(key, tick.ltpPaise);
+    let snap: Snapshot | undefined;
+    if (tick.bids?.length || tick.asks?.length) {
+      snap = { tick, seq: ++this.seq, consumed: { BUY: new Map(), SELL: new Map() } };
+      this.snapshots.set(key, snap);
+    }
+    // Time priority: orders are matched in the order they were placed.
+    for (const p of this.orders.values()) {
+      if (p.key !== key || !isWorking(p.order)) continue;
+      try {
+        this.work(p, snap, tick.ltpPaise);
+      } catch (e) {
+        // The tick path must keep running; a paper order that cannot be matched is rejected, not lost.
+        this.finish(p, 'REJECTED', `paper matching failed: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** Accepts a placed order: funds check, then OPEN or TRIGGER_PENDING, then a first match. */
+  private accept(p: PaperOrder): void {
+    this.reserve(p);
+    const need = p.exposureQuantity * p.blockPerUnitPaise;
+    const available = this.currentFunds(p).availableMarginPaise;
+    if (need > available) {
+      this.finish(p, 'REJECTED', `insufficient paper funds: needs ${need} paise, ${available} available`);
+      return;
+    }
+    setStatus(p.order, isStop(p.order.type) ? 'TRIGGER_PENDING' : 'OPEN', this.clock.now());
+    this.emit(p);
+    this.depth.hold(p.order);
+    this.work(p, this.freshSnapshot(p.key));
+  }
+
+  private work(p: PaperOrder, snap: Snapshot | undefined, ltpPaise = this.ltp.get(p.key)): void {
+    const o = p.order;
+    if (isStop(o.type) && !p.triggered) {
+      if (ltpPaise === undefined || !stopTriggered(o.side, ltpPaise, o.triggerPricePaise)) return;
+      p.triggered = true;
+      p.evaluatedSeq = null;
+      setStatus(o, 'OPEN', this.clock.now());
+      this.emit(p);
+    }
+    if (!snap) return;
+    const resting = p.evaluatedSeq !== null && p.evaluatedSeq < snap.seq;
+    const fills = hasDepth(snap.tick, o.side)
+      ? matchAgainstDepth(
+          snap.tick,
+          {
+            side: o.side,
+            quantity: o.pendingQuantity,
+            limitPaise: workingLimit(p),
+            resting,
+            lotSize: p.spec.lotSize,
+            tickSizePaise: p.spec.tickSizePaise,
+          },
+          snap.consumed[o.side],
+          this.fill,
+        )
+      : [];
+    p.evaluatedSeq = snap.seq;
+    const now = this.clock.now();
+    for (const f of fills) {
+      o.filledQuantity += f.quantity;
+      o.pendingQuantity -= f.quantity;
+      p.filledValuePaise += f.quantity * f.pricePaise;
+      o.averagePricePaise = Math.round(p.filledValuePaise / o.filledQuantity);
+      o.updatedAt = now;
+      this.ledger.apply({
+        brokerOrderId: o.brokerOrderId,
+        fillId: `${o.brokerOrderId}-${++p.fillCount}`,
+        symbol: o.symbol,
+        exchange: o.exchange,
+        token: o.token,
+        side: o.side,
+        product: o.product,
+        quantity: f.quantity,
+        pricePaise: f.pricePaise,
+        time: now,
+      });
+      if (o.pendingQuantity === 0) this.finish(p, 'COMPLETE');
+      else this.emit(p);
+    }
+    if (isWorking(o) && o.validity === 'IOC')
+      this.finish(p, 'CANCELLED', 'IOC remainder cancelled: no more depth at the price');
+  }
+
+  private finish(p: PaperOrder, status: 'COMPLETE' | 'CANCELLED' | 'REJECTED', message = ''): void {
+    const o = p.order;
+    if (status !== 'COMPLETE') {
+      o.cancelledQuantity = status === 'CANCELLED' ? o.pendingQuantity : 0;
+      o.pendingQuantity = 0;
+    }
+    setStatus(o, status, this.clock.now(), message);
+    this.emit(p);
+    if (![...this.orders.values()].some((x) => x.key === p.key && isWorking(x.order)))
+      this.depth.release(p.key);
+  }
+
+  /** Margin a working order holds: its quantity beyond what closes the current position, at its reference price. */
+  private reserve(p: PaperOrder): void {
+    const o = p.order;
+    const net = this.ledger.netQuantity(o.symbol, o.product);
+    const closing = (o.side === 'BUY' ? net < 0 : net > 0) ? Math.abs(net) : 0;
+    p.exposureQuantity = Math.max(0, o.pendingQuantity - closing);
+    const snap = this.snapshots.get(p.key);
+    p.blockPerUnitPaise =
+      workingLimit(p) ??
+      (snap && touchPrice(snap.tick, o.side)) ??
+      (o.triggerPricePaise || this.ltp.get(p.key) || 0);
+  }
+
+  private currentFunds(exclude?: PaperOrder): Funds {
+    let blocked = 0;
+    for (const p of this.orders.values())
+      if (p !== exclude && isWorking(p.order))
+        blocked += Math.min(p.order.pendingQuantity, p.exposureQuantity) * p.blockPerUnitPaise;
+    return this.ledger.funds((exchange, token) => this.ltp.get(instrumentKey({ exchange, token })), blocked);
+  }
+
+  private freshSnapshot(key: string): Snapshot | undefined {
+    const s = this.snapshots.get(key);
+    if (!s) return undefined;
+    return this.clock.now() - s.tick.receivedAt <= (this.o.maxQuoteAgeMs ?? 10_000) ? s : undefined;
+  }
+
+  private specOf(symbol: string): InstrumentSpec {
+    return this.o.instrumentSpec?.(symbol) ?? { lotSize: 1, tickSizePaise: 1 };
   }
 
   /** Updates go out after the current call returns, in order, like frames from the broker's socket. */
