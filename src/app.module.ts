@@ -15,7 +15,6 @@ import { HealthModule } from '@/health/health.module';
 import { loggerOptions } from '@/monitoring/logging';
 import { MonitoringModule } from '@/monitoring/monitoring.module';
 import { AlertsModule } from '@/monitoring/alerts/alerts.module';
-import { OrdersModule } from '@/orders/orders.module';
 import { RedisModule } from '@/redis/redis.module';
 import { RiskModule } from '@/risk/risk.module';
 
@@ -23,7 +22,7 @@ import { RiskModule } from '@/risk/risk.module';
  * The whole platform. Feature modules are listed in FEATURE_MODULES; each decides from
  * `AppConfig.roles` (api, worker, feed) what it runs in this process.
  */
-const FEATURE_MODULES: DynamicModule['imports'] = [BrokerModule, RiskModule, AlertsModule, OrdersModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [BrokerModule, RiskModule, AlertsModule];
 
 @Module({})
 export class AppModule {
