@@ -36,6 +36,8 @@ export interface OrderIntent {
   takeProfitPaise?: Paise;
   trailingStopPaise?: Paise;
   strategyId?: string;
+  /** Carried into the broker ordertag so every broker order traces back to the strategy version. */
+  strategyVersion?: string;
   userId?: string;
   reason?: string;
   createdAt: number; // epoch ms UTC

@@ -84,7 +84,7 @@ export class OrderActions {
     const { store, clock } = this.o;
     if (!LIVE_STATUSES.has(order.status) || order.status === 'CANCEL_PENDING' || !order.brokerOrderId)
       throw notModifiable(order.status);
-    const inst = this.o.instruments.get(order.symbol);
+    const inst = await this.o.instruments.get(order.symbol);
     if (!inst) throw notModifiable('UNKNOWN_INSTRUMENT');
     const next = {
       side: order.side,

@@ -90,7 +90,7 @@ export class OrderPlacementService {
     const existing = await store.findByClientOrderId(userId, clientOrderId);
     if (existing) return { order: toOrderView(existing), created: false };
 
-    const inst = this.o.instruments.get(intent.symbol);
+    const inst = await this.o.instruments.get(intent.symbol);
     if (!inst) throw unknownSymbol(intent.symbol);
     const now = clock.now();
     const source: EventSource = opts.origin === 'STRATEGY' ? 'STRATEGY' : 'API';
@@ -106,7 +106,7 @@ export class OrderPlacementService {
       if (!outcome.accepted) refusal = { reason: outcome.reason, message: outcome.message };
     }
 
-    const routing = refusal ? null : this.route(intent, inst);
+    const routing = refusal ? null : await this.route(intent, inst);
     const slices = routing?.slices ?? [intent.quantity];
     const base: Partial<OrderEntity> = {
       userId,
@@ -121,7 +121,7 @@ export class OrderPlacementService {
       takeProfitPaise: intent.takeProfitPaise ?? null,
       trailingStopPaise: intent.trailingStopPaise ?? null,
       strategyId: intent.strategyId ?? null,
-      strategyVersion: opts.strategyVersion ?? null,
+      strategyVersion: opts.strategyVersion ?? intent.strategyVersion ?? null,
       origin: opts.origin,
       expiresAt: new Date((intent.createdAt || now) + (intent.ttlMs ?? this.o.defaultTtlMs)),
       leg: intent.stopLossPaise || intent.takeProfitPaise ? 'ENTRY' : null,
@@ -129,7 +129,11 @@ export class OrderPlacementService {
     const created: OrderEntity[] = [];
     for (let i = 0; i < slices.length; i++) {
       const coid = i === 0 ? clientOrderId : `${clientOrderId}#${i}`.slice(0, 64);
-      const ordertag = buildOrdertag(await store.nextTagSequence(), now, opts.strategyVersion);
+      const ordertag = buildOrdertag(
+        await store.nextTagSequence(),
+        now,
+        opts.strategyVersion ?? intent.strategyVersion,
+      );
       const status = refusal ? 'RISK_REJECTED' : 'QUEUED';
       const { order, created: isNew } = await store.insert(
         {
@@ -194,16 +198,16 @@ export class OrderPlacementService {
     }
   }
 
-  private route(
+  private async route(
     intent: OrderIntent,
     inst: Instrument,
-  ): { decision: Record<string, unknown>; slices: number[] } {
+  ): Promise<{ decision: Record<string, unknown>; slices: number[] }> {
     const r = this.o.routing;
     const decision: Record<string, unknown> = { exchange: inst.exchange };
     if (r?.quote && (inst.exchange === 'NSE' || inst.exchange === 'BSE') && inst.instrumentType === 'EQ') {
       const otherEx = inst.exchange === 'NSE' ? 'BSE' : 'NSE';
       const here = r.quote(inst.symbol);
-      const otherInst = this.o.instruments.get(`${otherEx}:${inst.tradingSymbol}`);
+      const otherInst = await this.o.instruments.get(`${otherEx}:${inst.tradingSymbol}`);
       if (here && otherInst) {
         const pick = bestExchange(intent.side, intent.quantity, here, r.quote(otherInst.symbol));
         decision.exchange = pick.exchange;

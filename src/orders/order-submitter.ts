@@ -47,12 +47,12 @@ export class OrderSubmitter {
     const order = claim.order;
     await this.o.probe?.('claimed', order);
 
-    const inst = this.o.instruments.get(order.symbol);
+    const inst = await this.o.instruments.get(order.symbol);
     if (!inst) return this.finishRejected(order, 'UNKNOWN_INSTRUMENT', `no instrument ${order.symbol}`);
     const routedExchange = typeof order.routing?.exchange === 'string' ? order.routing.exchange : null;
     const routed =
       routedExchange && routedExchange !== inst.exchange
-        ? this.o.instruments.get(`${routedExchange}:${inst.tradingSymbol}`)
+        ? await this.o.instruments.get(`${routedExchange}:${inst.tradingSymbol}`)
         : undefined;
     const target = routed ?? inst;
     const limitPrice =

@@ -7,7 +7,7 @@ import { OrderActions } from './order-actions';
 import { OrderStore } from './order.store';
 import { OrderSubmitter, type OrderSubmitterOptions } from './order-submitter';
 import { OrderUpdateApplier } from './order-update.applier';
-import { OrderPlacementService, type RoutingSettings } from './orders.service';
+import { OrderPlacementService, type RoutingSettings } from './order-placement.service';
 import type { InstrumentLookup, OrdersAlertSink, OrdersRiskPort, PlacementQueue } from './orders.ports';
 import { OutboxRelay } from './outbox-relay';
 import { SlidingWindowLimiter } from './rate-limiter';

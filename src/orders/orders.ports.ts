@@ -19,8 +19,9 @@ export const PERMISSIVE_RISK: OrdersRiskPort = {
   halt: () => undefined,
 };
 
+/** Sync or async (market-data's InstrumentDirectory is async); null and undefined both mean unknown. */
 export interface InstrumentLookup {
-  get(symbol: string): Instrument | undefined;
+  get(symbol: string): Instrument | null | undefined | Promise<Instrument | null | undefined>;
 }
 
 export interface OrdersAlert {
@@ -51,3 +52,8 @@ export function placementJobId(userId: string, clientOrderId: string): string {
 
 /** Orders placed by strategies with no user behind them belong to this system user. */
 export const SYSTEM_USER_ID = '00000000-0000-0000-0000-000000000000';
+
+/** DI tokens other modules provide to plug into orders (all optional; see OrdersRuntime). */
+export const ORDERS_RISK = Symbol('ORDERS_RISK');
+export const ORDERS_INSTRUMENTS = Symbol('ORDERS_INSTRUMENTS');
+export const ORDERS_POSITIONS = Symbol('ORDERS_POSITIONS');

@@ -44,7 +44,7 @@ describe('order placement (PostgreSQL, fake broker)', () => {
   function setup(over: Parameters<typeof buildCore>[2] = {}) {
     const broker = new FakeBroker();
     const clock = new ManualClock(T0);
-    return { broker, clock, ...buildCore(ds, broker, { clock, ...over }) };
+    return { broker, ...buildCore(ds, broker, { clock, ...over }), clock };
   }
 
   it('returns the existing order for a known clientOrderId, even under concurrent duplicates', async () => {

@@ -1,0 +1,221 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectQueue } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import { Clock } from '@/common/clock';
+import { EventBus } from '@/common/event-bus';
+import { AppConfig } from '@/config/app-config';
+import { BrokerError } from '@/broker/broker.errors';
+import { BrokerGateway } from '@/broker/broker-gateway';
+import type { ProductType } from '@/domain/market';
+import { InstrumentCatalog } from '@/broker/instruments/instrument-catalog';
+import { AlertService } from '@/monitoring/alerts/alert.service';
+import { QUEUES } from '@/queues/queue.constants';
+import { BullPlacementQueue } from './bull-placement.queue';
+import { createOrdersCore, type OrdersBroker, type OrdersCore } from './orders-core';
+import {
+  ORDERS_INSTRUMENTS,
+  ORDERS_POSITIONS,
+  ORDERS_RISK,
+  PERMISSIVE_RISK,
+  type InstrumentLookup,
+  type OrdersAlertSink,
+  type OrdersRiskPort,
+  type PlacementJob,
+} from './orders.ports';
+import { ReconciliationGate } from './reconciliation-gate';
+import { Reconciler, type LocalPositionsPort } from './reconciler';
+
+const RELAY_MS = 2_000;
+const SWEEP_MS = 5_000;
+const RECONCILE_MS = 5 * 60_000;
+const POLL_MS = 15_000;
+const DEFAULT_TTL_MS = 120_000;
+
+/**
+ * Builds the orders core from the platform's services and runs its background duties. API processes
+ * relay the outbox and honour the reconciliation gate; worker processes also consume the queue,
+ * resolve unknown orders, apply the broker's order updates (stream, and the order-book poll as a
+ * fallback) and reconcile at startup, every five minutes and after every broker reconnect.
+ */
+@Injectable()
+export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OrdersRuntime.name);
+  readonly core: OrdersCore;
+  readonly gate: ReconciliationGate;
+  readonly reconciler: Reconciler;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private unsubscribe: (() => void) | null = null;
+  private lastSession = '';
+
+  constructor(
+    ds: DataSource,
+    private readonly config: AppConfig,
+    clock: Clock,
+    bus: EventBus,
+    private readonly moduleRef: ModuleRef,
+    @InjectQueue(QUEUES.orders) private readonly queue: Queue<PlacementJob>,
+    @Optional() @Inject(ORDERS_RISK) risk?: OrdersRiskPort,
+    @Optional() @Inject(ORDERS_INSTRUMENTS) instruments?: InstrumentLookup,
+    @Optional() @Inject(ORDERS_POSITIONS) positions?: LocalPositionsPort,
+  ) {
+    const env = config.env;
+    this.gate = new ReconciliationGate(ds);
+    const alertSink: OrdersAlertSink = {
+      raise: (a) =>
+        void this.optional(AlertService)?.raise({
+          key: a.key,
+          severity: a.severity,
+          title: a.title,
+          details: { message: a.message },
+        }),
+    };
+    if (!risk) this.logger.warn('no risk port bound (ORDERS_RISK): orders are checked for shape only');
+    this.core = createOrdersCore({
+      ds,
+      broker: this.lazyBroker(),
+      queue: new BullPlacementQueue(queue),
+      instruments: instruments ?? { get: (s) => this.optional(InstrumentCatalog)?.get(s) },
+      clock,
+      risk: risk ?? PERMISSIVE_RISK,
+      alerts: alertSink,
+      bus,
+      routing: { marketProtectionPercent: 0 },
+      rateLimitPerSec: env.ORDER_RATE_LIMIT_PER_SEC,
+      resolveWindowMs: env.ORDER_UNKNOWN_RESOLVE_SECONDS * 1000,
+      submitGraceMs: env.ANGEL_REQUEST_TIMEOUT_MS + 5_000,
+      defaultTtlMs: DEFAULT_TTL_MS,
+      enqueueTimeoutMs: 1_000,
+      entriesBlocked: () => this.gate.entriesBlocked(),
+    });
+    this.reconciler = new Reconciler({
+      ds,
+      store: this.core.store,
+      broker: this.lazyBroker(),
+      applier: this.core.applier,
+      resolver: this.core.resolver,
+      clock,
+      positions,
+      alerts: alertSink,
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.every(RELAY_MS, () => this.core.relay.runOnce());
+    this.every(2_000, () => this.gate.refresh());
+    await this.gate.refresh().catch(() => undefined);
+    if (!this.config.hasRole('worker')) return;
+    const broker = this.optional(BrokerGateway);
+    if (broker)
+      this.unsubscribe = broker.onOrderUpdate(
+        (u) =>
+          void this.core.applier
+            .apply(u.order, 'BROKER')
+            .catch((e: Error) => this.logger.error(`order update not applied: ${e.message}`)),
+      );
+    await this.gate
+      .markStartup()
+      .catch((e: Error) => this.logger.error(`cannot mark startup reconciliation: ${e.message}`));
+    void this.reconcile('startup');
+    void this.queue.process(Math.max(4, this.config.env.ORDER_RATE_LIMIT_PER_SEC), (job) =>
+      this.core.submitter.submit(job.data.orderId),
+    );
+    this.every(SWEEP_MS, () => this.core.resolver.sweep());
+    this.every(RECONCILE_MS, () => this.reconcile(this.gate.allBlocked() ? 'startup' : 'schedule'));
+    this.every(POLL_MS, () => this.pollOrderBook());
+    this.every(5_000, () => this.watchSession());
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.unsubscribe?.();
+  }
+
+  /**
+   * Net positions per user, symbol and product from the platform's own fills (the portfolio module may
+   * bind ORDERS_POSITIONS for reconciliation; flattening uses this ledger so it never needs the portfolio).
+   */
+  async netPositions(): Promise<
+    { userId: string; symbol: string; product: ProductType; quantity: number }[]
+  > {
+    const rows: { userId: string; symbol: string; product: ProductType; quantity: string }[] =
+      await this.core.store.ds.query(
+        `SELECT t.user_id AS "userId", t.symbol, o.product, SUM(CASE WHEN t.side = 'BUY' THEN t.quantity ELSE -t.quantity END) AS quantity
+       FROM trades t JOIN orders o ON o.id = t.order_id GROUP BY t.user_id, t.symbol, o.product`,
+      );
+    return rows.map((r) => ({ ...r, quantity: Number(r.quantity) })).filter((r) => r.quantity !== 0);
+  }
+
+  async reconcile(trigger: Parameters<Reconciler['run']>[0]): Promise<void> {
+    const r = await this.reconciler.run(trigger);
+    this.gate.observe(r);
+  }
+
+  /** Fallback for a silent update stream: the order book, applied the same idempotent way. */
+  private async pollOrderBook(): Promise<void> {
+    const live = await this.core.store.findByStatus([
+      'OPEN',
+      'TRIGGER_PENDING',
+      'PARTIALLY_FILLED',
+      'CANCEL_PENDING',
+    ]);
+    if (!live.length) return;
+    const broker = this.optional(BrokerGateway);
+    if (!broker) return;
+    for (const bo of await broker.orderBook()) await this.core.applier.apply(bo, 'BROKER');
+  }
+
+  private async watchSession(): Promise<void> {
+    const state = this.optional(BrokerGateway)?.sessionStatus().state ?? 'DISCONNECTED';
+    const reconnected = state === 'CONNECTED' && this.lastSession !== '' && this.lastSession !== 'CONNECTED';
+    this.lastSession = state;
+    if (reconnected) await this.reconcile('reconnect');
+  }
+
+  private every(ms: number, fn: () => Promise<unknown>): void {
+    let busy = false;
+    const t = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      fn()
+        .catch((e: Error) => this.logger.warn(`background task failed: ${e.message}`))
+        .finally(() => (busy = false));
+    }, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  private optional<T>(token: abstract new (...args: never[]) => T): T | undefined {
+    try {
+      return this.moduleRef.get(token, { strict: false });
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The broker is resolved per call: the broker module may come up after orders, or not at all. */
+  private lazyBroker(): OrdersBroker & Pick<BrokerGateway, 'orderBook' | 'tradeBook' | 'positions'> {
+    const get = (): BrokerGateway => {
+      const b = this.optional(BrokerGateway);
+      if (!b) throw new BrokerError('unavailable', 'gateway', 'no broker gateway is bound');
+      return b;
+    };
+    return {
+      placeOrder: (r) => get().placeOrder(r),
+      modifyOrder: (r) => get().modifyOrder(r),
+      cancelOrder: (id) => get().cancelOrder(id),
+      findOrderByTag: (t) => get().findOrderByTag(t),
+      orderBook: () => get().orderBook(),
+      tradeBook: () => get().tradeBook(),
+      positions: () => get().positions(),
+    };
+  }
+}
