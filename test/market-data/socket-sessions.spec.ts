@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Role, type AuthUser } from '@/auth/role.enum';
 import { FanoutHub } from '@/market-data/ws/fanout-hub';
-import { SocketSessions } from '@/market-data/ws/socket-sessions';
+import { encodeTextFrame, SocketSessions } from '@/market-data/ws/socket-sessions';
 
 const USERS: Record<string, AuthUser> = {
   alice: { id: 'u-alice', username: 'alice', role: Role.Trader, via: 'jwt' },
@@ -31,6 +31,7 @@ describe('SocketSessions over a real ws server', () => {
     url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws`;
     hub = new FanoutHub({
       maxBufferedBytes: 1 << 20,
+      encode: encodeTextFrame,
       onDemandChange: (k, w) => demand.push(`${w ? '+' : '-'}${k}`),
     });
     sessions = new SocketSessions({

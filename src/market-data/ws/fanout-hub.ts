@@ -4,6 +4,11 @@ import type { PublicChannel } from './ws-protocol';
 export interface HubSocket {
   readonly bufferedAmount: number;
   send(data: string): void;
+  /** Writes an already-framed message (same bytes for every client); false when it cannot, then `send` is used. */
+  sendPrepared?(wire: Buffer): boolean;
+  /** Batch this flush's writes to one client into one socket write. */
+  cork?(): void;
+  uncork?(): void;
 }
 
 export interface HubClient {
@@ -40,10 +45,14 @@ export class FanoutHub {
   private readonly dirty: Stream[] = [];
   readonly stats: HubStats = { updates: 0, framesSerialised: 0, messagesSent: 0, clientsDropped: 0 };
 
+  private corked: HubSocket[] = [];
+
   constructor(
     private readonly opts: {
       maxBufferedBytes: number;
       onDemandChange?: (key: string, wanted: boolean) => void;
+      /** Frames a text message once for all clients (see encodeTextFrame in socket-sessions). */
+      encode?: (text: string) => Buffer;
     },
   ) {}
 
@@ -100,8 +109,8 @@ export class FanoutHub {
     // A pending (older, forming) value must not arrive after this one.
     s.hasPending = false;
     s.pending = null;
-    const frame = this.frame(s, data);
-    const sent = this.sendAll(s, frame);
+    const sent = this.sendAll(s, this.frame(s, data));
+    this.uncorkAll();
     this.stats.messagesSent += sent;
     return sent;
   }
@@ -119,6 +128,7 @@ export class FanoutHub {
       sent += this.sendAll(s, frame);
     }
     this.dirty.length = 0;
+    this.uncorkAll();
     this.stats.messagesSent += sent;
     return sent;
   }
@@ -130,17 +140,31 @@ export class FanoutHub {
 
   private sendAll(s: Stream, frame: string): number {
     let sent = 0;
+    let wire: Buffer | undefined;
     const limit = this.opts.maxBufferedBytes;
     for (const c of s.subscribers) {
-      if (c.socket.bufferedAmount > limit) {
+      const sock = c.socket;
+      if (sock.bufferedAmount > limit) {
         this.stats.clientsDropped++;
         c.onSlow();
         continue;
       }
-      c.socket.send(frame);
+      if (sock.cork && !this.corked.includes(sock)) {
+        sock.cork();
+        this.corked.push(sock);
+      }
+      if (sock.sendPrepared && this.opts.encode) {
+        wire ??= this.opts.encode(frame);
+        if (!sock.sendPrepared(wire)) sock.send(frame);
+      } else sock.send(frame);
       sent++;
     }
     return sent;
+  }
+
+  private uncorkAll(): void {
+    for (const sock of this.corked) sock.uncork?.();
+    this.corked = [];
   }
 
   /** Removes a client from every stream (on close). */

@@ -15,7 +15,7 @@ import { mdMetrics } from '@/market-data/market-data.metrics';
 import { MarketDataKeys } from '@/market-data/market-data.keys';
 import { FanoutHub } from './fanout-hub';
 import type { PrivateMessage } from './private-events.bridge';
-import { SocketSessions } from './socket-sessions';
+import { encodeTextFrame, SocketSessions } from './socket-sessions';
 import { streamKey, WS_CLOSE } from './ws-protocol';
 
 const DEMAND_TTL_MS = 30_000;
@@ -54,6 +54,7 @@ export class MarketGateway implements OnGatewayConnection, OnModuleInit, OnModul
     if (!this.config.hasRole('api')) return;
     const hub = new FanoutHub({
       maxBufferedBytes: 1024 * 1024,
+      encode: encodeTextFrame,
       onDemandChange: () => (this.demandDirty = true),
     });
     const cache = new TickCache(this.redis, (s) => this.keys.tick(s), this.keys.ticksChannel);
