@@ -18,6 +18,7 @@ export interface InstanceMetricsSnapshot {
   trades: number;
   wins: number;
   losses: number;
+  consecutiveLosses: number;
   winRate: number | null;
   realisedPnlPaise: Paise;
   unrealisedPnlPaise: Paise;
@@ -33,6 +34,7 @@ export class InstanceMetrics {
   trades = 0;
   wins = 0;
   losses = 0;
+  consecutiveLosses = 0;
   lastSignalAt: number | null = null;
   private readonly dailyPnl = new Map<number, number>();
 
@@ -44,8 +46,13 @@ export class InstanceMetrics {
 
   recordTrade(t: ClosedTrade): void {
     this.trades++;
-    if (t.pnlPaise > 0) this.wins++;
-    else this.losses++;
+    if (t.pnlPaise > 0) {
+      this.wins++;
+      this.consecutiveLosses = 0;
+    } else {
+      this.losses++;
+      this.consecutiveLosses++;
+    }
     const day = istDay(t.closedAt);
     this.dailyPnl.set(day, (this.dailyPnl.get(day) ?? 0) + t.pnlPaise);
   }
@@ -67,6 +74,7 @@ export class InstanceMetrics {
       trades: this.trades,
       wins: this.wins,
       losses: this.losses,
+      consecutiveLosses: this.consecutiveLosses,
       winRate: this.trades ? this.wins / this.trades : null,
       realisedPnlPaise: Math.round(realised - charges),
       unrealisedPnlPaise: unrealised,

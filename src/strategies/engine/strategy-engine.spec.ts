@@ -155,6 +155,7 @@ describe('StrategyEngine', () => {
       trades: 2,
       wins: 1,
       losses: 1,
+      consecutiveLosses: 1,
       winRate: 0.5,
       chargesPaise: 80,
       realisedPnlPaise: 5_000 - 1_000 - 80,
