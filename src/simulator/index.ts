@@ -8,7 +8,7 @@ import { marketRoutes } from './http/routes-market';
 import { orderRoutes } from './http/routes-orders';
 import { sessionRoutes } from './http/routes-session';
 import { SimHttpServer } from './http/server';
-import { CandleHistory } from './market/candles';
+import { CandleHistory, previousTradingDay } from './market/candles';
 import { InstrumentStore, buildInstruments } from './market/instruments';
 import { Market } from './market/market';
 import { MatchingEngine } from './matching/engine';
@@ -67,7 +67,14 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
   const options = resolveOptions(partial);
   const clock = options.clock;
   const instruments = new InstrumentStore(buildInstruments(options.seed, clock.now()));
-  const market = new Market(instruments, { seed: options.seed, clock, marketHours: options.marketHours });
+  const candles = new CandleHistory(options.seed);
+  const yesterday = previousTradingDay(clock.now());
+  const market = new Market(instruments, {
+    seed: options.seed,
+    clock,
+    marketHours: options.marketHours,
+    previousClose: (i) => candles.dayClose(i, yesterday),
+  });
   const engine = new MatchingEngine({
     instruments,
     market,
@@ -88,7 +95,7 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
     clock,
     instruments,
     market,
-    candles: new CandleHistory(options.seed),
+    candles,
     engine,
     gtt: new GttBook(clock, market, engine),
     sessions: new SessionStore(credentials, clock),

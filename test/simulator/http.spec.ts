@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { formatIstIso } from '@/simulator/ist';
 import { startSimulator, type SimulatorHandle } from '@/simulator';
 import { ORDER, RawClient, sbinBuy, type Reply } from './client';
 
@@ -176,6 +177,27 @@ describe('simulator REST gateway over a real socket', () => {
     });
     await c.call('POST', '/sim/market', { token: '3045', price: '812.35' });
     expect(sim.market.ltp('3045')).toBe(81_235);
+  });
+
+  it('joins the candle history to the live market: the quote close is the last daily candle close', async () => {
+    const now = Date.now();
+    const fmt = (ms: number): string => formatIstIso(ms).slice(0, 16).replace('T', ' ');
+    const today = formatIstIso(now).slice(0, 10);
+    const days = await c.call('POST', '/rest/secure/angelbroking/historical/v1/getCandleData', {
+      exchange: 'NSE',
+      symboltoken: '2885',
+      interval: 'ONE_DAY',
+      fromdate: fmt(now - 10 * 86_400_000),
+      todate: fmt(now),
+    });
+    const past = (days.json.data as Array<[string, number, number, number, number, number]>).filter(
+      (r) => !r[0].startsWith(today),
+    );
+    const q = await c.call('POST', '/rest/secure/angelbroking/market/v1/quote', {
+      mode: 'OHLC',
+      exchangeTokens: { NSE: ['2885'] },
+    });
+    expect(q.json.data.fetched[0].close).toBe(past.at(-1)![4]);
   });
 
   it('serves quotes, candles with the max-days rule, search, GTT and the scrip master', async () => {

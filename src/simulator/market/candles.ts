@@ -143,6 +143,13 @@ export class CandleHistory {
   }
 }
 
+/** IST midnight of the last trading day before the one containing `ms`. */
+export function previousTradingDay(ms: number): number {
+  let day = istDayStart(ms) - DAY_MS;
+  while (!isTradingDay(day)) day -= DAY_MS;
+  return day;
+}
+
 function tickRound(paise: number, tick: number): number {
   return Math.max(tick, Math.round(paise / tick) * tick);
 }

@@ -43,6 +43,8 @@ export interface MarketOptions {
   /** Per-step volatility of the log price (default 0.0008) and jump probability (default 0.002). */
   volatility?: number;
   jumpProbability?: number;
+  /** Yesterday's close per instrument (the candle history's), so history and the live walk join up. */
+  previousClose?: (i: SimInstrument) => number;
 }
 
 const roundTick = (p: number, tick: number): number => Math.round(p / tick) * tick;
@@ -66,7 +68,7 @@ export class Market {
     for (const i of instruments.all) {
       const rng = new Rng(deriveSeed(opts.seed, 'walk', i.token));
       this.rngs.set(i.token, rng);
-      const prevClose = i.basePricePaise;
+      const prevClose = opts.previousClose?.(i) ?? i.basePricePaise;
       const band = roundTick(prevClose * i.circuitFraction, i.tickSizePaise);
       const oi = i.isDerivative ? i.lotSize * rng.int(2000, 20000) : 0;
       const st: InstrumentState = {
