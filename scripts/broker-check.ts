@@ -4,7 +4,7 @@
  * stream, and the IP orders will leave from) and prints a pass/fail report. With no ANGEL_* credentials
  * it starts the embedded simulator and checks against that. Never prints a secret's value.
  */
-import 'dotenv/config';
+import { config as loadDotenv } from 'dotenv';
 import { AngelOneGateway } from '@/broker/angel-one/angel-one.gateway';
 import { MemorySessionStore } from '@/broker/angel-one/session/session-store';
 import { silentLogger } from '@/broker/broker-logger';
@@ -18,6 +18,7 @@ interface Step {
 }
 
 const SBIN = { symbol: 'NSE:SBIN-EQ', exchange: 'NSE' as const, tradingSymbol: 'SBIN-EQ', token: '3045' };
+loadDotenv({ quiet: true });
 const env = process.env;
 const TICK_SECONDS = Number(env.BROKER_CHECK_TICK_SECONDS ?? 5);
 
