@@ -15,7 +15,7 @@ import { UnknownOrderResolver } from './unknown-order.resolver';
 
 export type OrdersBroker = Pick<
   BrokerGateway,
-  'placeOrder' | 'findOrderByTag' | 'cancelOrder' | 'modifyOrder'
+  'placeOrder' | 'findOrderByTag' | 'orderBook' | 'cancelOrder' | 'modifyOrder'
 >;
 
 export interface OrdersCoreOptions {

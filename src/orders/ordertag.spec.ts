@@ -13,7 +13,7 @@ describe('ordertag', () => {
     });
   });
 
-  it('never exceeds 20 characters and round-trips the sequence', () => {
+  it('stays under 20 characters (AB4008) and round-trips the sequence', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 36 ** 7 - 1 }), fc.string({ maxLength: 40 }), (seq, version) => {
         const tag = buildOrdertag(seq, t, version);

@@ -1,10 +1,10 @@
 /**
- * SmartAPI `ordertag`s: at most 20 characters (AB4008 beyond), unique per trading day, and traceable to
+ * SmartAPI `ordertag`s: fewer than 20 characters (AB4008 otherwise), unique per trading day, and traceable to
  * the decision that produced the order. Layout: `YYMMDD` (IST trading day) + the order_tag_seq value in
- * base 36, 7 wide (78 billion orders before it wraps) + up to 7 characters of the strategy version.
+ * base 36, 7 wide (78 billion orders before it wraps) + up to 6 characters of the strategy version.
  * The sequence alone makes tags unique for ever; the date makes them readable in the broker's console.
  */
-export const ORDERTAG_MAX = 20;
+export const ORDERTAG_MAX = 19;
 const SEQ_WIDTH = 7;
 const VERSION_WIDTH = ORDERTAG_MAX - 6 - SEQ_WIDTH;
 const IST_OFFSET_MS = 330 * 60_000;
@@ -27,7 +27,7 @@ export function buildOrdertag(
 export function parseOrdertag(
   tag: string,
 ): { day: string; sequence: number; strategyVersion: string } | null {
-  const m = /^(\d{6})([0-9A-Z]{7})([A-Za-z0-9]{0,7})$/.exec(tag);
+  const m = /^(\d{6})([0-9A-Z]{7})([A-Za-z0-9]{0,6})$/.exec(tag);
   if (!m) return null;
   return { day: m[1], sequence: parseInt(m[2], 36), strategyVersion: m[3] };
 }

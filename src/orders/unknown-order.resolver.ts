@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Clock } from '@/common/clock';
 import type { EventBus } from '@/common/event-bus';
 import type { BrokerGateway } from '@/broker/broker-gateway';
+import type { BrokerOrder } from '@/broker/broker.types';
 import type { OrderEntity } from './entities/order.entity';
 import type { OrderUpdateApplier } from './order-update.applier';
 import type { OrderStore } from './order.store';
@@ -10,7 +11,7 @@ import { toOrderView } from './order-view';
 
 export interface UnknownOrderResolverOptions {
   store: OrderStore;
-  broker: Pick<BrokerGateway, 'findOrderByTag'>;
+  broker: Pick<BrokerGateway, 'findOrderByTag' | 'orderBook'>;
   applier: OrderUpdateApplier;
   clock: Clock;
   risk: Pick<OrdersRiskPort, 'halt'>;
@@ -58,21 +59,32 @@ export class UnknownOrderResolver {
       );
       if (r.written) this.o.bus?.emit('orders.updated', toOrderView(r.order));
     }
-    for (const o of await this.o.store.findByStatus(['UNKNOWN'])) counts[await this.resolve(o)]++;
+    // One order-book read per sweep (the broker allows about one a second), shared by every unknown order.
+    let book: Promise<Map<string, BrokerOrder>> | null = null;
+    const lookup = (tag: string) => {
+      book ??= this.o.broker
+        .orderBook()
+        .then((rows) => new Map(rows.filter((r) => r.tag).map((r) => [r.tag!, r])));
+      return book.then((m) => m.get(tag) ?? null);
+    };
+    for (const o of await this.o.store.findByStatus(['UNKNOWN'])) counts[await this.resolve(o, lookup)]++;
     return counts;
   }
 
   async resolveById(orderId: string): Promise<ResolveOutcome | null> {
     const o = await this.o.store.findById(orderId);
-    return o && o.status === 'UNKNOWN' ? this.resolve(o) : null;
+    return o && o.status === 'UNKNOWN' ? this.resolve(o, (tag) => this.o.broker.findOrderByTag(tag)) : null;
   }
 
-  private async resolve(o: OrderEntity): Promise<ResolveOutcome> {
+  private async resolve(
+    o: OrderEntity,
+    lookup: (tag: string) => Promise<BrokerOrder | null>,
+  ): Promise<ResolveOutcome> {
     const now = this.o.clock.now();
     const overdue = this.age(o, now) >= this.o.resolveWindowMs;
     let found;
     try {
-      found = await this.o.broker.findOrderByTag(o.ordertag);
+      found = await lookup(o.ordertag);
     } catch (err) {
       if (overdue && !this.halted.has(o.id)) {
         this.halted.add(o.id);

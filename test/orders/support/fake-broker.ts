@@ -50,6 +50,7 @@ export class FakeBroker {
   }
 
   async orderBook(): Promise<BrokerOrder[]> {
+    if (this.lookupFails) throw new BrokerError('unavailable', 'getOrderBook', 'connection refused');
     return [...this.book.values()];
   }
 
