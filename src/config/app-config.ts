@@ -134,8 +134,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o))
       problems.push(`CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port])`);
   }
-  if (!parsed.success) throw new ConfigError(problems);
-  const env = parsed.data;
+  // Cross-variable rules run even when the schema failed, on the raw text, so one start reports all.
+  const env = parsed.success ? parsed.data : lenientEnv(input);
   const prod = env.NODE_ENV === 'production';
 
   let secretKey = env.SECRET_KEY;
@@ -187,7 +187,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if ((env.TLS_CERT_FILE === undefined) !== (env.TLS_KEY_FILE === undefined)) {
     problems.push('TLS_CERT_FILE/TLS_KEY_FILE: set both or neither');
   }
-  if (problems.length) throw new ConfigError(problems);
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
 
   return new AppConfig(env, {
     roles,
@@ -198,6 +198,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     credentialsKey: credentialsKey ?? createHash('sha256').update(`credentials:${secretKey}`).digest(),
     warnings,
   });
+}
+
+function lenientEnv(input: Record<string, string | undefined>): Env {
+  const text = (k: string) => {
+    const v = input[k]?.trim();
+    return v ? v : undefined;
+  };
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(envSchema.shape)) out[k] = text(k);
+  out.NODE_ENV = text('NODE_ENV') ?? 'development';
+  // An invalid mode is already reported; don't pile mode-specific rules on top of it.
+  out.TRADING_MODE = ['paper', 'live'].includes(text('TRADING_MODE') ?? '')
+    ? text('TRADING_MODE')
+    : 'simulated';
+  return out as Env;
 }
 
 function parseKey(text: string): Buffer | undefined {
