@@ -73,6 +73,21 @@ describe('AngelOneGateway against the simulator over real sockets', () => {
     expect(master.find((i) => i.symbol === 'NSE:SBIN-EQ')).toMatchObject({ token: '3045', lotSize: 1 });
   });
 
+  it('reads historical candles in paise, chunked by the per-interval day cap', async () => {
+    const to = Date.now();
+    const candles = await gw.historicalCandles({
+      instrument: SBIN,
+      interval: '1d',
+      from: to - 10 * 86_400_000,
+      to,
+    });
+    expect(candles.length).toBeGreaterThan(0);
+    const c = candles[candles.length - 1];
+    expect(c).toMatchObject({ symbol: 'NSE:SBIN-EQ', interval: '1d', closed: true });
+    expect(Number.isInteger(c.openPaise) && c.highPaise >= c.lowPaise).toBe(true);
+    expect(candles.every((x, i) => i === 0 || x.start > candles[i - 1].start)).toBe(true);
+  });
+
   it('streams SnapQuote ticks with depth grouped into bids and asks', async () => {
     gw.subscribeTicks([{ instrument: SBIN, mode: 'SNAP' }]);
     const t = await waitFor('a SNAP tick', () =>
