@@ -23,8 +23,8 @@ function startMain(env: Record<string, string>): { proc: ChildProcess; output: (
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
   return { proc, output: () => out };
 }
 
@@ -88,7 +88,7 @@ describe('process startup and shutdown', () => {
       expect(end.code === 0 || end.signal === 'SIGTERM').toBe(true);
       expect(output()).not.toMatch(/"level":50/);
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n--- process output ---\n${output().slice(-3000)}`);
+      throw new Error(`${(err as Error).message}\n--- process output ---\n${output().slice(-3000)}`, { cause: err });
     } finally {
       proc.kill('SIGKILL');
       await proxy.down();
