@@ -15,6 +15,7 @@ import { HealthModule } from '@/health/health.module';
 import { loggerOptions } from '@/monitoring/logging';
 import { MonitoringModule } from '@/monitoring/monitoring.module';
 import { AlertsModule } from '@/monitoring/alerts/alerts.module';
+import { MarketDataModule } from '@/market-data/market-data.module';
 import { RedisModule } from '@/redis/redis.module';
 import { RiskModule } from '@/risk/risk.module';
 
@@ -22,7 +23,7 @@ import { RiskModule } from '@/risk/risk.module';
  * The whole platform. Feature modules are listed in FEATURE_MODULES; each decides from
  * `AppConfig.roles` (api, worker, feed) what it runs in this process.
  */
-const FEATURE_MODULES: DynamicModule['imports'] = [BrokerModule, RiskModule, AlertsModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [BrokerModule, RiskModule, AlertsModule, MarketDataModule];
 
 @Module({})
 export class AppModule {
