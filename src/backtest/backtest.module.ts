@@ -1,0 +1,73 @@
+import { Logger, Module, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { BullModule } from '@nestjs/bull';
+import { availableParallelism } from 'node:os';
+import { DataSource } from 'typeorm';
+import { CandleStore } from '@/market-data/storage/candle-store';
+import { QUEUES } from '@/queues/queue.constants';
+import { BacktestProcessor } from '@/backtest/backtest.processor';
+import { BacktestRunsService } from '@/backtest/backtest-runs.service';
+import { BacktestsController } from '@/backtest/backtests.controller';
+import { OptimizationsController } from '@/backtest/optimizations.controller';
+import { CandleStoreCandles, StoredCandles } from '@/backtest/nest/candle-source';
+import { RunExecutor } from '@/backtest/nest/run-executor';
+import { RunStore } from '@/backtest/nest/run-store';
+
+/** Stored ranges above this many bars are refused by the worker (a 1m bar is ~200 bytes in memory). */
+const MAX_BARS = 2_000_000;
+/** CSV bodies (`POST /backtests/csv`): about 1.5 M one-minute rows. */
+const CSV_BODY_LIMIT = 50 * 1024 * 1024;
+
+/**
+ * Backtests and optimisations: REST routes (api role) queue runs on the `backtests` queue; the worker
+ * role runs them (BacktestProcessor) over stored candles or the user's CSV and stores the results.
+ */
+@Module({
+  imports: [BullModule.registerQueue({ name: QUEUES.backtests })],
+  controllers: [BacktestsController, OptimizationsController],
+  providers: [
+    { provide: RunStore, inject: [DataSource], useFactory: (ds: DataSource) => new RunStore(ds) },
+    {
+      provide: StoredCandles,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new CandleStoreCandles(new CandleStore(ds)),
+    },
+    {
+      provide: RunExecutor,
+      inject: [RunStore, StoredCandles],
+      useFactory: (store: RunStore, candles: StoredCandles) => {
+        const log = new Logger('BacktestRun');
+        return new RunExecutor({
+          store,
+          candles,
+          // Leave a core for the process's own event loop (API, queue locks).
+          workers: Math.max(1, availableParallelism() - 1),
+          maxBars: MAX_BARS,
+          onError: (id, err) => log.error(`run ${id} failed`, err instanceof Error ? err.stack : String(err)),
+        });
+      },
+    },
+    BacktestRunsService,
+    BacktestProcessor,
+  ],
+  exports: [BacktestRunsService],
+})
+export class BacktestModule implements OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  /** `POST /backtests/csv` takes a raw CSV body; Fastify parses only JSON and text/plain by default. */
+  onModuleInit(): void {
+    type CsvParser = (req: unknown, body: string, done: (e: Error | null, b?: string) => void) => void;
+    type Fastify = {
+      hasContentTypeParser?: (t: string) => boolean;
+      addContentTypeParser?: (t: string, o: object, p: CsvParser) => void;
+    };
+    const app = this.adapterHost.httpAdapter?.getInstance<Fastify>();
+    if (!app?.addContentTypeParser || app.hasContentTypeParser?.('text/csv')) return;
+    app.addContentTypeParser(
+      'text/csv',
+      { parseAs: 'string', bodyLimit: CSV_BODY_LIMIT },
+      (_req, body, done) => done(null, body),
+    );
+  }
+}

@@ -1,0 +1,378 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  type ValidationOptions,
+} from 'class-validator';
+import { isExactRupees } from '@/common/money';
+import { INTERVALS, type Interval, type ProductType } from '@/domain/market';
+import { RUN_STATUSES, type RunStatus } from '@/backtest/nest/run.types';
+
+/** A rupee amount as a decimal number or string with at most two decimals, greater than zero. */
+export function IsPositiveRupees(opts?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isPositiveRupees',
+      validator: {
+        validate: (v: unknown) =>
+          (typeof v === 'number' || typeof v === 'string') && isExactRupees(v) && Number(v) > 0,
+        defaultMessage: (a) => `${a?.property} must be a positive rupee amount with at most two decimals`,
+      },
+    },
+    opts,
+  );
+}
+
+const SYMBOL_RE = /^[A-Z]+:[A-Za-z0-9&_.-]+$/;
+const PRODUCTS: readonly ProductType[] = ['INTRADAY', 'DELIVERY', 'CARRYFORWARD'];
+
+/** What to test and how fills and charges work; shared by backtests and optimisations. */
+export class BacktestSettingsDto {
+  @ApiProperty({ example: 'NSE:SBIN-EQ', description: 'Platform symbol EXCHANGE:TRADINGSYMBOL' })
+  @Matches(SYMBOL_RE, { message: 'symbol must be EXCHANGE:TRADINGSYMBOL, e.g. NSE:SBIN-EQ' })
+  @MaxLength(64)
+  symbol!: string;
+
+  @ApiProperty({ enum: INTERVALS, example: '1m' })
+  @IsIn(INTERVALS)
+  interval!: Interval;
+
+  @ApiProperty({ example: 'sma-crossover', description: 'Strategy type id (GET /strategies/types)' })
+  @IsString()
+  @MaxLength(64)
+  strategy!: string;
+
+  @ApiPropertyOptional({
+    example: { fast: 20, slow: 50 },
+    description: "Strategy parameters; defaults fill the rest; each is checked against the type's bounds",
+  })
+  @IsOptional()
+  @IsObject()
+  params?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    example: '2026-01-05T09:15:00+05:30',
+    description: 'Stored candles from this instant (inclusive); required unless `csv` is given',
+  })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-01-09T15:30:00+05:30',
+    description: 'Stored candles up to this instant (exclusive); required unless `csv` is given',
+  })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Your own candles instead of stored ones: CSV text with header timestamp,open,high,low,close,volume (prices in rupees)',
+  })
+  @IsOptional()
+  @IsString()
+  csv?: string;
+
+  @ApiPropertyOptional({ description: 'With `csv`: refuse gaps and zero-volume bars too', default: false })
+  @IsOptional()
+  @IsBoolean()
+  strict?: boolean;
+
+  @ApiPropertyOptional({ example: '100000', description: 'Starting capital in rupees', default: '100000' })
+  @IsOptional()
+  @IsPositiveRupees()
+  capital?: string | number;
+
+  @ApiPropertyOptional({ enum: ['india', 'none'], default: 'india', description: 'Indian charges or none' })
+  @IsOptional()
+  @IsIn(['india', 'none'])
+  fees?: 'india' | 'none';
+
+  @ApiPropertyOptional({ enum: PRODUCTS, description: 'Default: INTRADAY below 1d, DELIVERY for 1d' })
+  @IsOptional()
+  @IsIn(PRODUCTS)
+  product?: ProductType;
+
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  lotSize?: number;
+
+  @ApiPropertyOptional({ example: '0.05', description: 'Tick size in rupees', default: '0.05' })
+  @IsOptional()
+  @IsPositiveRupees()
+  tickSize?: string | number;
+
+  @ApiPropertyOptional({
+    enum: ['open', 'close'],
+    default: 'open',
+    description: "Next bar's open or the close",
+  })
+  @IsOptional()
+  @IsIn(['open', 'close'])
+  fillAt?: 'open' | 'close';
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 1000 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1000)
+  slippageBps?: number;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  slippageTicks?: number;
+
+  @ApiPropertyOptional({ default: 1, description: "Cap one bar's fill at this share of its volume" })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.0001)
+  @Max(1)
+  maxVolumeShare?: number;
+
+  @ApiPropertyOptional({ enum: ['carry', 'cancel'], default: 'carry' })
+  @IsOptional()
+  @IsIn(['carry', 'cancel'])
+  remainder?: 'carry' | 'cancel';
+
+  @ApiPropertyOptional({ default: 1, minimum: 0.1, maximum: 10 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.1)
+  @Max(10)
+  leverage?: number;
+
+  @ApiPropertyOptional({ description: 'Allow short entries' })
+  @IsOptional()
+  @IsBoolean()
+  allowShort?: boolean;
+
+  @ApiPropertyOptional({ example: '15:15', description: "INTRADAY cut-off HH:MM IST, or 'none'" })
+  @IsOptional()
+  @Matches(/^(none|([01]\d|2[0-3]):[0-5]\d)$/, { message: "squareOffTime must be HH:MM or 'none'" })
+  squareOffTime?: string;
+
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
+  seed?: number;
+}
+
+export class CreateBacktestDto extends BacktestSettingsDto {}
+
+/** `POST /backtests/csv`: the body is the CSV itself (text/csv); everything else is in the query. */
+export class BacktestCsvQueryDto {
+  @ApiProperty({ example: 'NSE:SBIN-EQ' })
+  @Matches(SYMBOL_RE, { message: 'symbol must be EXCHANGE:TRADINGSYMBOL, e.g. NSE:SBIN-EQ' })
+  @MaxLength(64)
+  symbol!: string;
+
+  @ApiProperty({ enum: INTERVALS, example: '1m' })
+  @IsIn(INTERVALS)
+  interval!: Interval;
+
+  @ApiProperty({ example: 'sma-crossover' })
+  @IsString()
+  @MaxLength(64)
+  strategy!: string;
+
+  @ApiPropertyOptional({ example: '{"fast":20,"slow":50}', description: 'Strategy parameters as JSON' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  params?: string;
+
+  @ApiPropertyOptional({ example: '100000' })
+  @IsOptional()
+  @IsPositiveRupees()
+  capital?: string;
+
+  @ApiPropertyOptional({ enum: ['india', 'none'], default: 'india' })
+  @IsOptional()
+  @IsIn(['india', 'none'])
+  fees?: 'india' | 'none';
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1000)
+  slippageBps?: number;
+
+  @ApiPropertyOptional({ enum: ['open', 'close'], default: 'open' })
+  @IsOptional()
+  @IsIn(['open', 'close'])
+  fillAt?: 'open' | 'close';
+}
+
+export class RunListQueryDto {
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page: number = 1;
+
+  @ApiPropertyOptional({ default: 20, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize: number = 20;
+
+  @ApiPropertyOptional({ enum: RUN_STATUSES })
+  @IsOptional()
+  @IsIn(RUN_STATUSES)
+  status?: RunStatus;
+}
+
+export class TradeListQueryDto {
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page: number = 1;
+
+  @ApiPropertyOptional({ default: 500, maximum: 5000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  pageSize: number = 500;
+}
+
+export class RunAcceptedDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: RUN_STATUSES, example: 'queued' })
+  status!: RunStatus;
+}
+
+export class BacktestRunDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: ['backtest', 'optimization'] })
+  kind!: 'backtest' | 'optimization';
+
+  @ApiProperty({ format: 'uuid' })
+  userId!: string;
+
+  @ApiProperty({ enum: RUN_STATUSES })
+  status!: RunStatus;
+
+  @ApiProperty({ minimum: 0, maximum: 1, description: 'Share of bars processed' })
+  progress!: number;
+
+  @ApiProperty({
+    description: 'What was asked: symbol, interval, strategy, params, capital, fees, fills, source',
+  })
+  spec!: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description:
+      'Metrics as in docs/backtesting.md (money in rupees, ratios as fractions); null until completed',
+    type: 'object',
+    additionalProperties: { type: 'number', nullable: true },
+    nullable: true,
+  })
+  metrics!: Record<string, number | null> | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  errorCode!: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  error!: string | null;
+
+  @ApiProperty()
+  createdAt!: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  startedAt!: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  finishedAt!: string | null;
+}
+
+export class RunPageDto {
+  @ApiProperty({ type: [BacktestRunDto] })
+  items!: BacktestRunDto[];
+
+  @ApiProperty()
+  total!: number;
+
+  @ApiProperty()
+  page!: number;
+
+  @ApiProperty()
+  pageSize!: number;
+}
+
+export class TradeDto {
+  @ApiProperty() entryTime!: string;
+  @ApiProperty() exitTime!: string;
+  @ApiProperty({ enum: ['LONG', 'SHORT'] }) side!: 'LONG' | 'SHORT';
+  @ApiProperty() quantity!: number;
+  @ApiProperty({ description: 'Rupees' }) entryPrice!: number;
+  @ApiProperty({ description: 'Rupees' }) exitPrice!: number;
+  @ApiProperty({ description: 'Net of charges, rupees' }) pnl!: number;
+  @ApiProperty({ description: 'Rupees' }) charges!: number;
+  @ApiProperty({ description: 'Before charges, rupees' }) grossPnl!: number;
+  @ApiProperty({ example: 'SIGNAL' }) exitReason!: string;
+}
+
+export class TradePageDto {
+  @ApiProperty({ type: [TradeDto] })
+  items!: TradeDto[];
+
+  @ApiProperty()
+  total!: number;
+
+  @ApiProperty()
+  page!: number;
+
+  @ApiProperty()
+  pageSize!: number;
+}
+
+export class EquityPointDto {
+  @ApiProperty({ description: 'Bar close, ISO-8601 UTC' }) time!: string;
+  @ApiProperty({ description: 'Rupees' }) equity!: number;
+  @ApiProperty({ description: 'Fraction below the running peak (<= 0)' }) drawdown!: number;
+}
+
+export class EquityDto {
+  @ApiProperty({ description: 'Rupees' })
+  startingCapital!: number;
+
+  @ApiProperty({
+    type: [EquityPointDto],
+    description: 'At most 5000 points; each keeps its bucket’s deepest drawdown',
+  })
+  points!: EquityPointDto[];
+}
