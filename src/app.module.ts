@@ -6,6 +6,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@/audit/audit.module';
 import { AuthModule } from '@/auth/auth.module';
+import { BacktestModule } from '@/backtest/backtest.module';
 import { BrokerModule } from '@/broker/broker.module';
 import { CommonModule } from '@/common/common.module';
 import { AppConfig } from '@/config/app-config';
@@ -23,7 +24,7 @@ import { RiskModule } from '@/risk/risk.module';
  * The whole platform. Feature modules are listed in FEATURE_MODULES; each decides from
  * `AppConfig.roles` (api, worker, feed) what it runs in this process.
  */
-const FEATURE_MODULES: DynamicModule['imports'] = [BrokerModule, RiskModule, AlertsModule, MarketDataModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [BrokerModule, RiskModule, AlertsModule, MarketDataModule, BacktestModule];
 
 @Module({})
 export class AppModule {
