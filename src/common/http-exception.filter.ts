@@ -57,7 +57,6 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
         statusCode: status,
         code: ErrorCode.ServiceUnavailable,
         message: 'not ready',
-        details: res,
         requestId,
         ...res,
       } as ErrorBody;
