@@ -26,6 +26,7 @@ import type {
   InstanceView,
 } from './engine.types';
 import { GroupOwner, Owner, Runtime } from './runtime';
+import type { ClosedTrade } from './position-book';
 import { CandleResampler, INTERVAL_MS } from './resampler';
 
 export interface StrategyEngineOptions {
@@ -38,6 +39,10 @@ export interface StrategyEngineOptions {
   logger?: EngineLogger;
   /** Called on every status change (persistence, audit, metrics). */
   onStatusChange?: (id: string, status: InstanceStatus, error: string | null) => void;
+  /** Called with every signal handed to the executor (metrics, the event bus). */
+  onSignal?: (signal: Signal) => void;
+  /** Called with every round trip closed by fills (owner = instance or group id). */
+  onTrade?: (ownerId: string, trade: ClosedTrade) => void;
 }
 
 const SILENT: EngineLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -178,6 +183,7 @@ export class StrategyEngine {
         update.time,
       )) {
         owner.metrics.recordTrade(t);
+        this.opts.onTrade?.(owner.id, t);
       }
     }
     const recipients = rt && !rt.group ? [rt] : [...this.runtimes.values()].filter((r) => r.group === owner);
@@ -302,6 +308,7 @@ export class StrategyEngine {
   private send(owner: Owner, input: SignalInput): void {
     const signal: Signal = { ...input, strategyId: owner.id, time: input.time ?? this.opts.clock.now() };
     owner.metrics.signalsSent++;
+    this.opts.onSignal?.(signal);
     const refused = (r: unknown): void => {
       const o = r as { status?: string; accepted?: boolean } | null | undefined;
       if (o && (o.accepted === false || o.status === 'RISK_REJECTED' || o.status === 'SINK_REJECTED'))

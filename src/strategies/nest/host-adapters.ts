@@ -1,0 +1,46 @@
+/**
+ * The engine's views of other modules, resolved from the running app when those modules are loaded
+ * (ModuleRef, non-strict), so the strategies module imports neither and still works without them.
+ */
+import type { ModuleRef } from '@nestjs/core';
+import type { Interval } from '@/domain/market';
+import { CandleStore } from '@/market-data/storage/candle-store';
+import { PortfolioService } from '@/portfolio/portfolio.service';
+import { INTERVAL_MS, type HistoryProvider } from '@/strategies/engine';
+import type { PortfolioView } from '@/strategies/strategy.contract';
+
+function optional<T>(ref: ModuleRef, token: abstract new (...a: never[]) => T): T | undefined {
+  try {
+    return ref.get(token, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Account cash, equity and net quantity from the portfolio; zeros when the portfolio is not loaded. */
+export function strategyPortfolio(ref: ModuleRef): PortfolioView {
+  const portfolio = optional(ref, PortfolioService);
+  return {
+    cashPaise: () => portfolio?.capitalPaise() ?? 0,
+    equityPaise: () => (portfolio ? portfolio.capitalPaise() + portfolio.account.totals().netPaise : 0),
+    netQuantity: (symbol) => portfolio?.account.quantity(symbol) ?? 0,
+  };
+}
+
+/**
+ * The last `count` stored candles before `before`. The store reads forward from a start, so the window
+ * is sized for sessions, weekends and holidays (375 one-minute bars a day), and only its tail is kept.
+ */
+export function strategyHistory(ref: ModuleRef): HistoryProvider | undefined {
+  const store = optional(ref, CandleStore);
+  if (!store) return undefined;
+  return {
+    async loadCandles(symbol: string, interval: Interval, count: number, before: number) {
+      const len = INTERVAL_MS[interval];
+      const barsPerDay = interval === '1d' ? 1 : Math.max(1, Math.floor((375 * 60_000) / len));
+      const days = Math.ceil(count / barsPerDay) * 2 + 6;
+      const rows = await store.range(symbol, interval, before - days * 86_400_000, before, 100_000);
+      return rows.slice(-count);
+    },
+  };
+}
