@@ -140,6 +140,45 @@ describe('SessionManager', () => {
     session.stop();
   });
 
+  it('logs out and back in at the configured IST time each day', async () => {
+    api.on(
+      LOGIN,
+      () => ok(tokens(1))(),
+      () => ok(tokens(2))(),
+    );
+    api.on('/rest/secure/angelbroking/user/v1/logout', ok(null));
+    // A clock running in real time that reads 08:29:59.8 IST now, so the daily re-login is 200 ms away.
+    const offset = Date.UTC(2026, 0, 5, 2, 59, 59, 800) - Date.now();
+    const session = new SessionManager({
+      clientCode: 'A1',
+      pin: '4321',
+      totpSecret: SECRET,
+      store,
+      now: () => Date.now() + offset,
+      dailyReloginTime: '08:30',
+      minLoginIntervalMs: 10,
+      logger: silentLogger,
+    });
+    const http = new HttpTransport({
+      baseUrl: api.url,
+      apiKey: 'k',
+      publicIp: '203.0.113.7',
+      timeoutMs: 500,
+      readRetries: 0,
+    });
+    session.attach(new AngelRestClient(http, () => session.jwt()));
+    await session.start();
+    expect(session.feedToken()).toBe('f1');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(api.seen.map((r) => r.path.split('/').pop())).toEqual([
+      'loginByPassword',
+      'logout',
+      'loginByPassword',
+    ]);
+    expect(session.feedToken()).toBe('f2');
+    session.stop();
+  });
+
   it('computes the next IST wall-clock time and reads JWT expiry', () => {
     const at0300Utc = Date.UTC(2026, 0, 5, 3, 0); // 08:30 IST
     expect(msUntilIst('08:45', at0300Utc)).toBe(15 * 60_000);
