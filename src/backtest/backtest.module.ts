@@ -1,10 +1,12 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { BullModule } from '@nestjs/bull';
 import { availableParallelism } from 'node:os';
 import { DataSource } from 'typeorm';
 import { CandleStore } from '@/market-data/storage/candle-store';
 import { QUEUES } from '@/queues/queue.constants';
+import { StrategyRegistry } from '@/strategies/registry';
+import { useRegistry } from '@/backtest/backtest-spec';
 import { BacktestProcessor } from '@/backtest/backtest.processor';
 import { BacktestRunsService } from '@/backtest/backtest-runs.service';
 import { BacktestsController } from '@/backtest/backtests.controller';
@@ -53,10 +55,31 @@ const CSV_BODY_LIMIT = 50 * 1024 * 1024;
   exports: [BacktestRunsService],
 })
 export class BacktestModule implements OnModuleInit {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    this.shareStrategyRegistry();
+    this.acceptCsvBodies();
+  }
+
+  /**
+   * Backtest the same strategy types the engine runs, user modules from STRATEGIES_DIR included, when
+   * the strategies module provides its registry; otherwise the built-ins. (Optimiser worker threads
+   * build their own registry and see the built-ins only.)
+   */
+  private shareStrategyRegistry(): void {
+    try {
+      useRegistry(this.moduleRef.get(StrategyRegistry, { strict: false }));
+    } catch {
+      useRegistry();
+    }
+  }
 
   /** `POST /backtests/csv` takes a raw CSV body; Fastify parses only JSON and text/plain by default. */
-  onModuleInit(): void {
+  private acceptCsvBodies(): void {
     type CsvParser = (req: unknown, body: string, done: (e: Error | null, b?: string) => void) => void;
     type Fastify = {
       hasContentTypeParser?: (t: string) => boolean;

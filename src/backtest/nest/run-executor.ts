@@ -6,7 +6,7 @@
  * a run that is no longer queued or running is skipped, and every final write is conditional.
  */
 import type { Candle } from '@/domain/market';
-import { runSpec } from '@/backtest/backtest-spec';
+import { runSpec, useRegistry } from '@/backtest/backtest-spec';
 import { parseCandleCsv } from '@/backtest/csv-candles';
 import { optimize, walkForward } from '@/backtest/optimizer';
 import { renderReport } from '@/backtest/report';
@@ -134,7 +134,8 @@ export class RunExecutor {
       seed: o.seed,
       objective: o.objective,
       maxDrawdownCap: o.maxDrawdownCap,
-      workers: this.o.workers,
+      // Worker threads load the built-in registry only; a user strategy is searched inline.
+      workers: useRegistry().info(spec.backtest.strategy)?.source === 'user' ? 1 : this.o.workers,
     } as const;
     if (o.method === 'walk-forward') {
       const wf = await walkForward(candles, spec.backtest, {
