@@ -10,6 +10,7 @@ import { BackfillProcessor } from './backfill/backfill.processor';
 import { MarketCalendar } from './calendar/market-calendar';
 import { FeedHealth } from './feed/feed-health';
 import { FeedRunner } from './feed/feed.runner';
+import { MarketDemand } from './feed/market-demand';
 import { CatalogInstrumentDirectory } from './instruments/catalog-directory';
 import { InstrumentDirectory } from './instruments/instrument-directory';
 import { MarketDataKeys } from './market-data.keys';
@@ -39,12 +40,13 @@ const CSV_BODY_LIMIT = 50 * 1024 * 1024;
     MarketDataKeys,
     MarketDataService,
     FeedRunner,
+    MarketDemand,
     FeedHealth,
     BackfillProcessor,
     MarketGateway,
     PrivateEventsBridge,
   ],
-  exports: [MarketCalendar, InstrumentDirectory, CandleStore, FeedRunner, MarketDataService],
+  exports: [MarketCalendar, InstrumentDirectory, CandleStore, FeedRunner, MarketDemand, MarketDataService],
 })
 export class MarketDataModule implements OnModuleInit {
   constructor(private readonly adapterHost: HttpAdapterHost) {}

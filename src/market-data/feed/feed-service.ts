@@ -11,6 +11,19 @@ import type { DemandRegistry } from './demand-registry';
 import { StaleMonitor } from './stale-monitor';
 import type { TickCache } from './tick-cache';
 
+export interface StaleEvent {
+  symbol: string;
+  stale: boolean;
+  at: number;
+}
+
+declare module '@/common/event-bus' {
+  interface PlatformEvents {
+    /** An instrument went stale (no tick for STALE_TICK_SECONDS in market hours) or fresh again; in the feed process. */
+    'market.stale': StaleEvent;
+  }
+}
+
 export interface FeedStatus {
   leader: string;
   subscribed: number;
@@ -181,6 +194,8 @@ export class FeedService {
     const now = this.deps.now();
     this.aggregator.flush(now);
     const changed = this.stale.check(now);
+    for (const symbol of changed.stale) this.deps.bus.emit('market.stale', { symbol, stale: true, at: now });
+    for (const symbol of changed.fresh) this.deps.bus.emit('market.stale', { symbol, stale: false, at: now });
     if (changed.stale.length)
       this.deps.log?.(
         'warn',
