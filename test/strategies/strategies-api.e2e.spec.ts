@@ -209,7 +209,7 @@ describe('strategies API (HTTP, real app)', () => {
     const got = await t.http().get(`/api/v1/strategies/${id}`).set(auth(viewer));
     expect(got.body).toMatchObject({
       status: 'RUNNING',
-      metrics: { signals: 1, signalsSent: 1, executorRejections: 1, realisedPnl: '0.00' },
+      metrics: { signals: 1, signalsSent: 1, realisedPnl: '0.00' },
     });
   });
 });

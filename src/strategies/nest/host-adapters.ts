@@ -3,11 +3,18 @@
  * (ModuleRef, non-strict), so the strategies module imports neither and still works without them.
  */
 import type { ModuleRef } from '@nestjs/core';
+import type { Clock } from '@/common/clock';
+import type { Signal } from '@/domain/execution';
 import type { Interval } from '@/domain/market';
 import { CandleStore } from '@/market-data/storage/candle-store';
+import { LiveOrderSink } from '@/orders/live-order-sink';
+import { SYSTEM_USER_ID } from '@/orders/orders.ports';
+import { SignalExecutor as OrdersSignalExecutor } from '@/orders/signal-executor';
 import { PortfolioService } from '@/portfolio/portfolio.service';
+import type { SizingMethod } from '@/risk/position-sizer';
+import { RiskService } from '@/risk/risk.service';
 import { INTERVAL_MS, type HistoryProvider } from '@/strategies/engine';
-import type { PortfolioView } from '@/strategies/strategy.contract';
+import type { PortfolioView, SignalExecutor } from '@/strategies/strategy.contract';
 
 function optional<T>(ref: ModuleRef, token: abstract new (...a: never[]) => T): T | undefined {
   try {
@@ -43,4 +50,38 @@ export function strategyHistory(ref: ModuleRef): HistoryProvider | undefined {
       return rows.slice(-count);
     },
   };
+}
+
+/**
+ * The platform's one execution path (orders' SignalExecutor: sizing -> the account risk engine -> the
+ * live order sink), built from the running modules when all three are loaded. Sizing: with a stop on
+ * the signal, risk `riskPercent` of equity between entry and stop; without one, a notional of
+ * `riskPercent` of equity. Exits use the instance's own attributed position.
+ */
+export function platformExecutor(
+  ref: ModuleRef,
+  clock: Clock,
+  riskPercent: number,
+  strategyPosition: (strategyId: string, symbol: string) => number,
+): SignalExecutor | undefined {
+  const risk = optional(ref, RiskService);
+  const portfolio = optional(ref, PortfolioService);
+  const sink = optional(ref, LiveOrderSink);
+  if (!risk || !portfolio || !sink) return undefined;
+  const sizing = (s: Signal): SizingMethod =>
+    s.stopLossPaise !== undefined
+      ? { kind: 'FIXED_FRACTIONAL', riskPercent }
+      : {
+          kind: 'FIXED_NOTIONAL',
+          notionalPaise: Math.max(0, Math.round((portfolio.view.equityPaise() * riskPercent) / 100)),
+        };
+  return new OrdersSignalExecutor({
+    risk: risk.engine,
+    view: portfolio.view,
+    sink,
+    clock,
+    sizing,
+    strategyPosition,
+    userId: SYSTEM_USER_ID,
+  });
 }

@@ -25,7 +25,7 @@ import { SYSTEM_USER_ID } from '@/orders/orders.ports';
 import { StrategyEngine, type HistoryProvider, type InstanceView } from '@/strategies/engine';
 import { StrategyRegistry } from '@/strategies/registry';
 import type { PortfolioView, SignalExecutor } from '@/strategies/strategy.contract';
-import { strategyHistory, strategyPortfolio } from './host-adapters';
+import { platformExecutor, strategyHistory, strategyPortfolio } from './host-adapters';
 import { recordSignal, recordStatus, recordTrade } from './strategies.metrics';
 import { STRATEGY_SIGNAL_EXECUTOR } from './strategies.tokens';
 import { StrategyInstanceEntity, type ReportedStatus } from './strategy-instance.entity';
@@ -89,12 +89,20 @@ export class StrategyEngineHost implements OnApplicationBootstrap, OnModuleDestr
   /** Starts the engine in this process (the feed role does it at boot; tests may call it). */
   start(portfolio: PortfolioView, history?: HistoryProvider): StrategyEngine {
     if (this.engine) return this.engine;
-    const executor: SignalExecutor = this.executor ?? {
+    // Late-bound: the platform executor asks the engine for the instance's own position on exits.
+    let engine: StrategyEngine | null = null;
+    const position = (id: string, symbol: string): number => engine?.position(id, symbol)?.quantity ?? 0;
+    const platform =
+      this.executor ??
+      platformExecutor(this.moduleRef, this.clock, this.config.env.RISK_PERCENTAGE, position);
+    if (!platform)
+      this.logger.warn(
+        'no signal executor (orders, risk or portfolio not loaded): signals are published but not executed',
+      );
+    const executor: SignalExecutor = platform ?? {
       execute: () => ({ accepted: false, reason: 'NO_EXECUTOR' }),
     };
-    if (!this.executor)
-      this.logger.warn('no STRATEGY_SIGNAL_EXECUTOR is bound: signals are published but not executed');
-    const engine = new StrategyEngine({
+    const created = new StrategyEngine({
       executor,
       clock: this.clock,
       portfolio,
@@ -111,13 +119,14 @@ export class StrategyEngineHost implements OnApplicationBootstrap, OnModuleDestr
       },
       onTrade: (id, t) => recordTrade(id, t),
     });
-    this.engine = engine;
+    engine = created;
+    this.engine = created;
     this.unsubscribe.push(
-      this.bus.on('market.candle', (c) => engine.onCandle(c)),
-      this.bus.on('market.tick', (t) => engine.onTick(t)),
+      this.bus.on('market.candle', (c) => created.onCandle(c)),
+      this.bus.on('market.tick', (t) => created.onTick(t)),
       this.bus.on('orders.fill', (f) => {
-        if (!f.strategyId || !engine.has(f.strategyId)) return;
-        engine.onOrderUpdate({
+        if (!f.strategyId || !created.has(f.strategyId)) return;
+        created.onOrderUpdate({
           strategyId: f.strategyId,
           clientOrderId: f.orderId,
           symbol: f.symbol,
@@ -130,8 +139,8 @@ export class StrategyEngineHost implements OnApplicationBootstrap, OnModuleDestr
       }),
       this.bus.on('orders.updated', (o) => {
         const status = TERMINAL[o.status];
-        if (!o.strategyId || !status || !engine.has(o.strategyId)) return;
-        engine.onOrderUpdate({
+        if (!o.strategyId || !status || !created.has(o.strategyId)) return;
+        created.onOrderUpdate({
           strategyId: o.strategyId,
           clientOrderId: o.clientOrderId,
           symbol: o.symbol,
@@ -144,7 +153,7 @@ export class StrategyEngineHost implements OnApplicationBootstrap, OnModuleDestr
         });
       }),
     );
-    return engine;
+    return created;
   }
 
   view(id: string): InstanceView | undefined {
