@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Tick } from '@/domain/market';
 import { FanoutHub, type HubClient } from '@/market-data/ws/fanout-hub';
-import { encodeTextFrame, socketForHub } from '@/market-data/ws/socket-sessions';
+import { encodeTextFrame, socketForHub } from '@/market-data/ws/ws-socket';
 
 const CLIENTS = 50;
 const SYMBOLS = 20;

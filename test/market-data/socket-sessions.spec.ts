@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Role, type AuthUser } from '@/auth/role.enum';
 import { FanoutHub } from '@/market-data/ws/fanout-hub';
-import { encodeTextFrame, SocketSessions } from '@/market-data/ws/socket-sessions';
+import { SocketSessions } from '@/market-data/ws/socket-sessions';
+import { encodeTextFrame } from '@/market-data/ws/ws-socket';
 
 const USERS: Record<string, AuthUser> = {
   alice: { id: 'u-alice', username: 'alice', role: Role.Trader, via: 'jwt' },

@@ -15,7 +15,8 @@ import { mdMetrics } from '@/market-data/market-data.metrics';
 import { MarketDataKeys } from '@/market-data/market-data.keys';
 import { FanoutHub } from './fanout-hub';
 import type { PrivateMessage } from './private-events.bridge';
-import { encodeTextFrame, SocketSessions } from './socket-sessions';
+import { SocketSessions } from './socket-sessions';
+import { encodeTextFrame } from './ws-socket';
 import { streamKey, WS_CLOSE } from './ws-protocol';
 
 const DEMAND_TTL_MS = 30_000;
