@@ -16,7 +16,7 @@ import type {
   StrategyOrderUpdate,
   StrategyPosition,
 } from '@/strategies/strategy.contract';
-import { aggregateVotes } from './aggregation';
+import { decideGroup, dispatchSignal, loadWarmup } from './dispatch';
 import type {
   EngineLogger,
   GroupConfig,
@@ -27,7 +27,7 @@ import type {
 } from './engine.types';
 import { GroupOwner, Owner, Runtime } from './runtime';
 import type { ClosedTrade } from './position-book';
-import { CandleResampler, INTERVAL_MS } from './resampler';
+import { CandleResampler } from './resampler';
 
 export interface StrategyEngineOptions {
   executor: SignalExecutor;
@@ -96,7 +96,7 @@ export class StrategyEngine {
     this.setStatus(rt, 'STARTING', null);
     if (!this.guard(rt, () => rt.strategy.onStart?.(rt.ctx))) return;
     try {
-      const history = await this.loadWarmup(rt);
+      const history = this.opts.history ? await loadWarmup(rt, this.opts.history, this.opts.clock.now()) : [];
       rt.warmingUp = true;
       for (const c of history) if (!this.guard(rt, () => rt.strategy.onCandle?.(c, rt.ctx))) return;
       rt.warmingUp = false;
@@ -237,30 +237,6 @@ export class StrategyEngine {
     this.guard(rt, () => rt.strategy.onCandle!(c, rt.ctx));
   }
 
-  private async loadWarmup(rt: Runtime): Promise<Candle[]> {
-    const bars = rt.strategy.warmupBars();
-    const history = this.opts.history;
-    if (!history || bars <= 0) return [];
-    const before = this.opts.clock.now();
-    const all: Candle[] = [];
-    for (const symbol of rt.config.symbols) {
-      for (const tf of rt.timeframes) {
-        const candles = await history.loadCandles(symbol, tf, bars, before);
-        for (const c of candles) {
-          all.push({ ...c, closed: true });
-          const key = `${symbol}|${tf}`;
-          rt.lastHistoryStart.set(key, Math.max(rt.lastHistoryStart.get(key) ?? -Infinity, c.start));
-        }
-      }
-    }
-    // Replay in the order the bars closed, so a 5m bar follows the 1m bar that ended it.
-    return all.sort(
-      (a, b) =>
-        a.start + INTERVAL_MS[a.interval] - (b.start + INTERVAL_MS[b.interval]) ||
-        INTERVAL_MS[a.interval] - INTERVAL_MS[b.interval],
-    );
-  }
-
   private onEmit(rt: Runtime, input: SignalInput): void {
     if (rt.warmingUp || rt.status !== 'RUNNING') return;
     rt.metrics.signals++;
@@ -281,26 +257,7 @@ export class StrategyEngine {
     for (const id of this.dirtyGroups) {
       const g = this.groups.get(id)!;
       const members = [...this.runtimes.values()].filter((r) => r.group === g && r.status === 'RUNNING');
-      for (const [symbol, votes] of g.votes) {
-        const voters = members
-          .filter((m) => m.config.symbols.includes(symbol))
-          .map((m) => ({ id: m.id, weight: m.config.weight ?? 1 }));
-        const d = aggregateVotes(g.config.mode, votes, voters, g.config.threshold);
-        if (!d) continue;
-        const held = g.book.position(symbol).quantity;
-        const intent = held !== 0 && Math.sign(held) !== (d.side === 'BUY' ? 1 : -1) ? 'EXIT' : 'ENTRY';
-        g.metrics.signals++;
-        this.send(g, {
-          symbol,
-          side: d.side,
-          strength: d.strength,
-          reason: d.reason,
-          intent,
-          stopLossPaise: d.stopLossPaise,
-          takeProfitPaise: d.takeProfitPaise,
-        });
-      }
-      g.votes.clear();
+      for (const signal of decideGroup(g, members)) this.send(g, signal);
     }
     this.dirtyGroups.clear();
   }
@@ -309,27 +266,7 @@ export class StrategyEngine {
     const signal: Signal = { ...input, strategyId: owner.id, time: input.time ?? this.opts.clock.now() };
     owner.metrics.signalsSent++;
     this.opts.onSignal?.(signal);
-    const refused = (r: unknown): void => {
-      const o = r as { status?: string; accepted?: boolean } | null | undefined;
-      if (o && (o.accepted === false || o.status === 'RISK_REJECTED' || o.status === 'SINK_REJECTED'))
-        owner.metrics.executorRejections++;
-    };
-    try {
-      const result = this.opts.executor.execute(signal);
-      if (result && typeof (result as Promise<unknown>).then === 'function') {
-        (result as Promise<unknown>).then(refused, (err: unknown) => {
-          owner.metrics.executorRejections++;
-          this.log.error(
-            `[${owner.id}] executor failed on ${signal.side} ${signal.symbol}: ${(err as Error).message}`,
-          );
-        });
-      } else refused(result);
-    } catch (err) {
-      owner.metrics.executorRejections++;
-      this.log.error(
-        `[${owner.id}] executor threw on ${signal.side} ${signal.symbol}: ${(err as Error).message}`,
-      );
-    }
+    dispatchSignal(owner, signal, this.opts.executor, this.log);
   }
 
   private guard(rt: Runtime, fn: () => void): boolean {
