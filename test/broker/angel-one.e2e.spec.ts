@@ -4,11 +4,6 @@ import { AngelOneGateway } from '@/broker/angel-one/angel-one.gateway';
 import { MemorySessionStore } from '@/broker/angel-one/session/session-store';
 import type { Tick } from '@/domain/market';
 import { startSimProcess, type SimProcess } from './fixtures/sim-process';
-import { testTotp } from './fixtures/test-totp';
-
-jest.mock('@/broker/angel-one/session/totp', () => ({
-  totpCode: (s: string, ms?: number) => testTotp(s, ms),
-}));
 
 const SBIN = { symbol: 'NSE:SBIN-EQ', exchange: 'NSE' as const, tradingSymbol: 'SBIN-EQ', token: '3045' };
 

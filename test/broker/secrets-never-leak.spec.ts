@@ -10,12 +10,7 @@ import { CredentialCipher } from '@/broker/angel-one/session/credential-cipher';
 import { TypeOrmSessionStore } from '@/broker/angel-one/session/session-store';
 import { register } from 'prom-client';
 import { startSimProcess, type SimProcess } from './fixtures/sim-process';
-import { testTotp } from './fixtures/test-totp';
 import { createTestDatabase } from '../support/test-db';
-
-jest.mock('@/broker/angel-one/session/totp', () => ({
-  totpCode: (s: string, ms?: number) => testTotp(s, ms),
-}));
 
 const SECRETS = {
   clientCode: 'LEAKTEST1',

@@ -7,11 +7,6 @@ import { jwtExpiry, msUntilIst, SessionManager } from './session-manager';
 import { MemorySessionStore } from './session-store';
 import { totpCode } from './totp';
 
-// otplib 13 is ESM-only and jest (Node 20) cannot load it; totp.spec.ts checks the real module in a child process.
-jest.mock('./totp', () => ({
-  totpCode: (_secret: string, ms: number) => String(Math.floor(ms / 30_000) % 1_000_000).padStart(6, '0'),
-}));
-
 const LOGIN = '/rest/auth/angelbroking/user/v1/loginByPassword';
 const REFRESH = '/rest/auth/angelbroking/jwt/v1/generateTokens';
 const RMS = '/rest/secure/angelbroking/user/v1/getRMS';
