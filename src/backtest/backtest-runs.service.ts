@@ -9,15 +9,17 @@ import { JOB_OPTIONS, QUEUES } from '@/queues/queue.constants';
 import { useRegistry } from '@/backtest/backtest-spec';
 import type { BacktestRunEntity } from '@/backtest/backtest-run.entity';
 import type {
-  BacktestCsvQueryDto,
   BacktestRunDto,
-  CreateBacktestDto,
   EquityDto,
   RunAcceptedDto,
-  RunListQueryDto,
   RunPageDto,
-  TradeListQueryDto,
   TradePageDto,
+} from '@/backtest/backtest-results.dto';
+import type {
+  BacktestCsvQueryDto,
+  CreateBacktestDto,
+  RunListQueryDto,
+  TradeListQueryDto,
 } from '@/backtest/backtests.dto';
 import type { CreateOptimizationDto, OptimizationRunDto } from '@/backtest/optimizations.dto';
 import {

@@ -28,15 +28,17 @@ import { Role, type AuthUser } from '@/auth/role.enum';
 import { ErrorResponseDto } from '@/common/error-response.dto';
 import { BacktestRunsService } from '@/backtest/backtest-runs.service';
 import {
-  BacktestCsvQueryDto,
   BacktestRunDto,
-  CreateBacktestDto,
   EquityDto,
   RunAcceptedDto,
-  RunListQueryDto,
   RunPageDto,
-  TradeListQueryDto,
   TradePageDto,
+} from '@/backtest/backtest-results.dto';
+import {
+  BacktestCsvQueryDto,
+  CreateBacktestDto,
+  RunListQueryDto,
+  TradeListQueryDto,
 } from '@/backtest/backtests.dto';
 
 const uuid = new ParseUUIDPipe({ version: '4' });

@@ -13,7 +13,8 @@ import { CurrentUser } from '@/auth/current-user.decorator';
 import { Role, type AuthUser } from '@/auth/role.enum';
 import { ErrorResponseDto } from '@/common/error-response.dto';
 import { BacktestRunsService } from '@/backtest/backtest-runs.service';
-import { BacktestRunDto, RunAcceptedDto, RunListQueryDto, RunPageDto } from '@/backtest/backtests.dto';
+import { BacktestRunDto, RunAcceptedDto, RunPageDto } from '@/backtest/backtest-results.dto';
+import { RunListQueryDto } from '@/backtest/backtests.dto';
 import { CreateOptimizationDto, OptimizationRunDto } from '@/backtest/optimizations.dto';
 
 const uuid = new ParseUUIDPipe({ version: '4' });

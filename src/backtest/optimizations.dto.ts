@@ -14,7 +14,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { BacktestRunDto, BacktestSettingsDto } from '@/backtest/backtests.dto';
+import { BacktestRunDto } from '@/backtest/backtest-results.dto';
+import { BacktestSettingsDto } from '@/backtest/backtests.dto';
 
 const OBJECTIVES = ['sharpe', 'sortino', 'calmar', 'profitFactor', 'returnUnderDrawdownCap'] as const;
 

@@ -2,7 +2,7 @@
 import { paiseToRupeeNumber, paiseToRupees } from '@/common/money';
 import type { BacktestRunEntity } from '@/backtest/backtest-run.entity';
 import { metricsToJson } from '@/backtest/result-json';
-import type { BacktestRunDto, EquityPointDto, TradeDto } from '@/backtest/backtests.dto';
+import type { BacktestRunDto, EquityPointDto, TradeDto } from '@/backtest/backtest-results.dto';
 import type { OptimizationRunDto } from '@/backtest/optimizations.dto';
 import type { StoredEquityPoint, StoredRunSpec, StoredTrade } from '@/backtest/nest/run.types';
 
