@@ -354,6 +354,18 @@ describe('backtest and optimisation API (e2e, api+worker)', () => {
     expect(w.windows[0].outOfSample[0]).toBe(w.windows[0].inSample[1]);
     expect(w.equity.length).toBeGreaterThan(0);
 
+    const short = await post('optimizations', trader, {
+      ...base,
+      method: 'walk-forward',
+      ranges: [{ name: 'fast', values: [5] }],
+      inSampleBars: 1500,
+      outOfSampleBars: 100,
+    }).expect(202);
+    expect(await until(`optimizations/${short.body.id}`)).toMatchObject({
+      status: 'failed',
+      errorCode: 'INVALID_RANGE',
+    });
+
     const bad = await post('optimizations', trader, {
       ...base,
       method: 'grid',

@@ -58,6 +58,11 @@ export class RunExecutor {
       if (!loaded.ok) return (await store.fail(runId, loaded.code, loaded.message)) ? 'failed' : 'cancelled';
       if (cancelled) return 'cancelled';
       const spec = run.spec;
+      const wfBars = spec.optimization?.method === 'walk-forward' ? spec.optimization.inSampleBars! : 0;
+      if (loaded.candles.length <= wfBars) {
+        const message = `walk-forward needs more than inSampleBars (${wfBars}) bars; the range has ${loaded.candles.length}`;
+        return (await store.fail(runId, BacktestErrorCode.InvalidRange, message)) ? 'failed' : 'cancelled';
+      }
       if (spec.optimization) {
         const results = await this.optimise(loaded.candles, spec);
         return !cancelled && (await store.complete(runId, results)) ? 'completed' : 'cancelled';
