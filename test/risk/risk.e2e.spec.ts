@@ -143,7 +143,7 @@ describe('risk API (e2e)', () => {
 
     const mine = await eventually(
       async () => (await t.http().get('/api/v1/risk/rejections').set(bearer(trader)).expect(200)).body,
-      (b: { total: number }) => b.total > 0,
+      (b: { total: number; items: Record<string, unknown>[] }) => b.total > 0,
     );
     expect(mine).toMatchObject({ total: 1, page: 1, pageSize: 50 });
     expect(mine.items[0]).toMatchObject({
@@ -153,7 +153,7 @@ describe('risk API (e2e)', () => {
       quantity: 3,
       userId: traderId,
     });
-    expect(Date.parse(mine.items[0].at)).not.toBeNaN();
+    expect(Date.parse(String(mine.items[0].at))).not.toBeNaN();
 
     expect((await t.http().get('/api/v1/risk/rejections').set(bearer(viewer)).expect(200)).body.total).toBe(
       0,
