@@ -109,23 +109,21 @@ describe('orders API (HTTP, real app)', () => {
   it('cancels a queued order at once over DELETE, then refuses a second cancel (409)', async () => {
     const me = await t.http().get('/api/v1/auth/me').set(auth(trader));
     // Without a market price the risk engine refuses every order here, so queue one past it.
-    const { order } = await t.app
-      .get(OrdersRuntime)
-      .core.placement.place(
-        {
-          clientOrderId: 'cx-1',
-          symbol: 'NSE:SBIN-EQ',
-          side: 'BUY',
-          quantity: 5,
-          type: 'LIMIT',
-          product: 'INTRADAY',
-          validity: 'DAY',
-          pricePaise: 500_05,
-          userId: me.body.id,
-          createdAt: Date.now(),
-        },
-        { origin: 'API', riskChecked: true },
-      );
+    const { order } = await t.app.get(OrdersRuntime).core.placement.place(
+      {
+        clientOrderId: 'cx-1',
+        symbol: 'NSE:SBIN-EQ',
+        side: 'BUY',
+        quantity: 5,
+        type: 'LIMIT',
+        product: 'INTRADAY',
+        validity: 'DAY',
+        pricePaise: 500_05,
+        userId: me.body.id,
+        createdAt: Date.now(),
+      },
+      { origin: 'API', riskChecked: true },
+    );
     expect(order.status).toBe('QUEUED');
     const del = await t.http().delete(`/api/v1/orders/${order.id}`).set(auth(trader));
     expect(del.status).toBe(200);
