@@ -12,7 +12,6 @@ export class BollingerBands {
   upper = NaN;
   lower = NaN;
   stdDev = NaN;
-  bandwidth = NaN;
   ready = false;
   private readonly buf: Float64Array;
   private idx = 0;
@@ -58,15 +57,19 @@ export class BollingerBands {
       this.middle = this.mean;
       this.upper = this.mean + this.k * sd;
       this.lower = this.mean - this.k * sd;
-      this.bandwidth = this.mean !== 0 ? (this.upper - this.lower) / this.mean : NaN;
     }
     return this.middle;
+  }
+
+  /** (upper - lower) / middle, computed on demand so the update stays lean. */
+  get bandwidth(): number {
+    return this.ready && this.middle !== 0 ? (this.upper - this.lower) / this.middle : NaN;
   }
 
   reset(): void {
     this.buf.fill(0);
     this.idx = this.count = this.mean = this.m2 = this.wraps = 0;
-    this.middle = this.upper = this.lower = this.stdDev = this.bandwidth = NaN;
+    this.middle = this.upper = this.lower = this.stdDev = NaN;
     this.ready = false;
   }
 

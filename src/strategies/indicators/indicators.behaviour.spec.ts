@@ -39,6 +39,8 @@ describe('indicator behaviour over long runs and edges', () => {
     const bb = new BollingerBands(20, 2);
     for (let i = 0; i < 1000; i++) bb.update(5_000_000 + (i % 2));
     expect(bb.stdDev).toBeCloseTo(0.5, 9);
+    expect(bb.bandwidth).toBeCloseTo(2 / 5_000_000.5, 15);
+    expect(new BollingerBands(20, 2).bandwidth).toBeNaN();
   });
 
   it('RollingExtreme equals the naive max and min of the window', () => {
