@@ -23,10 +23,10 @@ import type {
   SessionStatus,
   TickSubscription,
 } from '@/broker/broker.types';
-import { parseScripMaster } from '@/broker/instruments/scrip-master';
 import type { Candle, Instrument, Tick } from '@/domain/market';
 import { HttpTransport } from './http-transport';
 import * as map from './mapper';
+import * as reads from './market-reads';
 import type { NetworkIdentity } from './network-identity';
 import { OrderUpdateClient } from './order-update-client';
 import { RateLimiter } from './rate-limiter';
@@ -63,8 +63,6 @@ export interface AngelOneGatewayOptions {
   /** Open the order-update socket on connect (one process per client code should; the limit is 3). */
   orderUpdates?: boolean;
 }
-
-const QUOTE_BATCH = 50;
 
 export class AngelOneGateway extends BrokerGateway {
   readonly session: SessionManager;
@@ -253,93 +251,19 @@ export class AngelOneGateway extends BrokerGateway {
     return map.fromWireRms(await this.session.withSession(() => this.rest.getRMS()));
   }
 
-  /** Splits the range by the per-interval day cap (§3.1) and concatenates the chunks in order. */
-  async historicalCandles(req: CandleRequest): Promise<Candle[]> {
-    const spanMs = map.MAX_DAYS[req.interval] * 86_400_000;
-    const out: Candle[] = [];
-    for (let from = req.from; from < req.to; from += spanMs) {
-      const to = Math.min(req.to, from + spanMs - 60_000);
-      const rows = await this.session.withSession(() =>
-        this.rest.getCandleData({
-          exchange: req.instrument.exchange,
-          symboltoken: req.instrument.token,
-          interval: map.WIRE_INTERVAL[req.interval],
-          fromdate: map.formatIstMinute(from),
-          todate: map.formatIstMinute(to),
-        }),
-      );
-      for (const [ts, open, high, low, close, volume] of rows) {
-        const start = Date.parse(ts);
-        if (Number.isNaN(start) || (out.length > 0 && start <= out[out.length - 1].start)) continue;
-        out.push({
-          symbol: req.instrument.symbol,
-          interval: req.interval,
-          start,
-          openPaise: open,
-          highPaise: high,
-          lowPaise: low,
-          closePaise: close,
-          volume,
-          closed: true,
-        });
-      }
-    }
-    return out;
+  historicalCandles(req: CandleRequest): Promise<Candle[]> {
+    return reads.historicalCandles(this.session, this.rest, req);
   }
 
-  async quotes(
+  quotes(
     instruments: Pick<Instrument, 'symbol' | 'exchange' | 'token'>[],
     mode: QuoteMode = 'FULL',
   ): Promise<Quote[]> {
-    const bySymbolKey = new Map(instruments.map((i) => [`${i.exchange}|${i.token}`, i]));
-    const out: Quote[] = [];
-    for (let i = 0; i < instruments.length; i += QUOTE_BATCH) {
-      const exchangeTokens: Record<string, string[]> = {};
-      for (const ins of instruments.slice(i, i + QUOTE_BATCH))
-        (exchangeTokens[ins.exchange] ??= []).push(ins.token);
-      const data = await this.session.withSession(() => this.rest.marketQuote({ mode, exchangeTokens }));
-      for (const r of data.fetched) {
-        const ins = bySymbolKey.get(`${r.exchange}|${r.symbolToken}`);
-        const exchange = map.toExchange(r.exchange);
-        if (!exchange) continue;
-        out.push({
-          symbol: ins?.symbol ?? map.symbolOf(exchange, r.tradingSymbol),
-          exchange,
-          token: r.symbolToken,
-          ltpPaise: r.ltp,
-          openPaise: r.open,
-          highPaise: r.high,
-          lowPaise: r.low,
-          closePaise: r.close,
-          volume: r.tradeVolume,
-          upperCircuitPaise: r.upperCircuit,
-          lowerCircuitPaise: r.lowerCircuit,
-          exchangeTime: r.exchFeedTime ? map.parseIstDateTime(r.exchFeedTime) : null,
-        });
-      }
-    }
-    return out;
+    return reads.quotes(this.session, this.rest, instruments, mode);
   }
 
-  async instrumentMaster(): Promise<Instrument[]> {
-    const res = await fetch(this.o.scripMasterUrl, { signal: AbortSignal.timeout(120_000) }).catch(
-      (e: Error) => {
-        throw new BrokerError('unavailable', 'scripMaster', e.message);
-      },
-    );
-    if (!res.ok)
-      throw new BrokerError(
-        'unavailable',
-        'scripMaster',
-        `HTTP ${res.status}`,
-        String(res.status),
-        res.status,
-      );
-    try {
-      return parseScripMaster(await res.json()).instruments;
-    } catch (e) {
-      throw new BrokerError('invalid_response', 'scripMaster', (e as Error).message);
-    }
+  instrumentMaster(): Promise<Instrument[]> {
+    return reads.instrumentMaster(this.o.scripMasterUrl);
   }
 
   subscribeTicks(subs: TickSubscription[]): void {
