@@ -60,6 +60,8 @@ export interface AngelOneGatewayOptions {
     reconnectMaxMs?: number;
   };
   orderUpdatePollMs?: number;
+  /** SmartStream wire units per rupee for CDS (currency) prices; 100 (paise) unless Angel says otherwise. */
+  cdsPriceDivisor?: number;
   /** Open the order-update socket on connect (one process per client code should; the limit is 3). */
   orderUpdates?: boolean;
 }
@@ -117,7 +119,7 @@ export class AngelOneGateway extends BrokerGateway {
         if (this.tickHandlers.size === 0) return;
         const meta = this.tokenMeta.get(`${t.exchangeType}:${t.token}`);
         if (!meta) return;
-        const tick = buildTick(t, meta, receivedAt);
+        const tick = buildTick(t, meta, receivedAt, o.cdsPriceDivisor);
         for (const h of this.tickHandlers) h(tick);
       },
       onAuthRejected: () => this.recheckSession(),

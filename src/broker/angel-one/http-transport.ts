@@ -11,6 +11,7 @@ import {
   EXPIRED_SESSION_CODES,
   type BrokerErrorKind,
 } from '@/broker/broker.errors';
+import { countBrokerError } from '@/broker/broker.metrics';
 import { counter, histogram } from '@/monitoring/metrics';
 import { detectNetworkIdentity, type NetworkIdentity } from './network-identity';
 import type { RateLimiter } from './rate-limiter';
@@ -208,6 +209,7 @@ export class HttpTransport {
     status: number | null,
   ): BrokerError {
     requests.inc({ route: route.name, outcome: kind });
+    countBrokerError(route.name, kind, code, status);
     return new BrokerError(kind, route.name, message, code, status);
   }
 
