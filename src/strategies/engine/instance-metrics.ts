@@ -38,6 +38,18 @@ export class InstanceMetrics {
   lastSignalAt: number | null = null;
   private readonly dailyPnl = new Map<number, number>();
 
+  /** Carry counters over a restart (daily P&L history is not kept, so Sharpe restarts from the new days). */
+  restore(m: Partial<InstanceMetricsSnapshot>): void {
+    this.signals = m.signals ?? 0;
+    this.signalsSent = m.signalsSent ?? 0;
+    this.executorRejections = m.executorRejections ?? 0;
+    this.trades = m.trades ?? 0;
+    this.wins = m.wins ?? 0;
+    this.losses = m.losses ?? 0;
+    this.consecutiveLosses = m.consecutiveLosses ?? 0;
+    this.lastSignalAt = m.lastSignalAt ?? null;
+  }
+
   /** Mark a day as one the instance traded in (received data), so flat days count as zeros. */
   touchDay(time: number): void {
     const day = istDay(time);

@@ -61,6 +61,23 @@ export class PositionBook {
     return Math.round(u);
   }
 
+  /**
+   * Put back a position known from elsewhere (the portfolio's per-strategy ledger after a restart):
+   * no trade is counted and no P&L realised; the next fills continue from it.
+   */
+  restore(symbol: string, quantity: number, avgPricePaise: number, openedAt: number): void {
+    this.positions.set(symbol, {
+      symbol,
+      quantity,
+      avgPricePaise: quantity === 0 ? 0 : avgPricePaise,
+      openedAt: quantity === 0 ? 0 : openedAt,
+      realisedPnlPaise: 0,
+      tradePnl: 0,
+      tradeCharges: 0,
+      tradeMaxQty: Math.abs(quantity),
+    });
+  }
+
   /** Apply one fill; returns the trades it closed (zero, or one; a flip closes one and opens another). */
   applyFill(
     symbol: string,

@@ -265,3 +265,44 @@ describe('StrategyEngine', () => {
     expect(engine.has('s')).toBe(false);
   });
 });
+
+describe('StrategyEngine restore after a restart', () => {
+  it('puts back the attributed position and the stored counters, and continues P&L from them', async () => {
+    const { engine } = setup();
+    const s = probe();
+    engine.addInstance({ id: 'r', strategy: s, symbols: ['X'], timeframe: '1m' });
+    engine.restore('r', {
+      positions: [{ symbol: 'X', quantity: 10, avgPricePaise: 10_000, openedAt: T0 }],
+      metrics: {
+        signals: 7,
+        signalsSent: 7,
+        trades: 3,
+        wins: 2,
+        losses: 1,
+        realisedPnlPaise: 1_500,
+        chargesPaise: 100,
+      },
+    });
+    await engine.start('r');
+    expect(engine.position('r', 'X')).toMatchObject({ quantity: 10, avgPricePaise: 10_000 });
+    engine.onOrderUpdate({
+      strategyId: 'r',
+      clientOrderId: 'x',
+      symbol: 'X',
+      side: 'SELL',
+      status: 'FILLED',
+      fillQuantity: 10,
+      fillPricePaise: 10_100,
+      chargesPaise: 10,
+      time: T0 + 60_000,
+    });
+    expect(engine.view('r')!.metrics).toMatchObject({
+      signals: 7,
+      trades: 4,
+      wins: 3,
+      chargesPaise: 110,
+      realisedPnlPaise: 1_500 + 1_000 - 10,
+    });
+    expect(engine.position('r', 'X')!.quantity).toBe(0);
+  });
+});

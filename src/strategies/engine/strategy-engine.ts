@@ -213,6 +213,30 @@ export class StrategyEngine {
     return owner?.book.position(symbol);
   }
 
+  /**
+   * After a restart: put back an instance's attributed position (from the portfolio's per-strategy
+   * ledger) and its stored metrics, so it does not mistake itself for flat or start its counts at zero.
+   */
+  restore(
+    id: string,
+    state: {
+      positions?: readonly { symbol: string; quantity: number; avgPricePaise: number; openedAt?: number }[];
+      metrics?: Partial<InstanceView['metrics']> | null;
+    },
+  ): void {
+    const rt = this.require(id);
+    const owner = rt.group ?? rt;
+    for (const p of state.positions ?? [])
+      owner.book.restore(p.symbol, p.quantity, p.avgPricePaise, p.openedAt ?? this.opts.clock.now());
+    const m = state.metrics;
+    if (m) {
+      rt.metrics.restore(m);
+      const charges = m.chargesPaise ?? 0;
+      rt.book.chargesPaise = charges;
+      rt.book.realisedPnlPaise = (m.realisedPnlPaise ?? 0) + charges;
+    }
+  }
+
   /** Open positions of an instance or group. */
   positions(ownerId: string): StrategyPosition[] {
     const rt = this.runtimes.get(ownerId);

@@ -34,6 +34,18 @@ export function strategyPortfolio(ref: ModuleRef): PortfolioView {
   };
 }
 
+/** The instance's open positions as the portfolio's per-strategy ledger has them (after a restart). */
+export function strategyPositions(
+  ref: ModuleRef,
+  strategyId: string,
+): { symbol: string; quantity: number; avgPricePaise: number }[] {
+  const portfolio = optional(ref, PortfolioService);
+  if (!portfolio) return [];
+  return portfolio.account
+    .strategyPositions(strategyId)
+    .map((p) => ({ symbol: p.symbol, quantity: p.quantity, avgPricePaise: p.averagePricePaise }));
+}
+
 /**
  * The last `count` stored candles before `before`. The store reads forward from a start, so the window
  * is sized for sessions, weekends and holidays (375 one-minute bars a day), and only its tail is kept.

@@ -25,7 +25,7 @@ import { SYSTEM_USER_ID } from '@/orders/orders.ports';
 import { StrategyEngine, type HistoryProvider, type InstanceView } from '@/strategies/engine';
 import { StrategyRegistry } from '@/strategies/registry';
 import type { PortfolioView, SignalExecutor } from '@/strategies/strategy.contract';
-import { platformExecutor, strategyHistory, strategyPortfolio } from './host-adapters';
+import { platformExecutor, strategyHistory, strategyPortfolio, strategyPositions } from './host-adapters';
 import { recordSignal, recordStatus, recordTrade } from './strategies.metrics';
 import { STRATEGY_SIGNAL_EXECUTOR } from './strategies.tokens';
 import { StrategyInstanceEntity, type ReportedStatus } from './strategy-instance.entity';
@@ -215,6 +215,10 @@ export class StrategyEngineHost implements OnApplicationBootstrap, OnModuleDestr
           strategy: made.strategy,
           symbols: row.symbols,
           timeframe: row.timeframe,
+        });
+        engine.restore(row.id, {
+          positions: strategyPositions(this.moduleRef, row.id),
+          metrics: row.metrics,
         });
         this.built.set(row.id, key);
       }
