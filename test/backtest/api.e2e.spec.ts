@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
@@ -14,6 +16,7 @@ const CSV = readFileSync(join(__dirname, '..', 'fixtures', 'sbin-1m-sample.csv')
 const SYMBOL = 'NSE:SBIN-EQ';
 const STRATEGIES = ['sma-crossover', 'rsi-mean-reversion', 'bollinger-breakout', 'tick-scalper'];
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
 interface RunBody {
   id: string;
@@ -34,6 +37,7 @@ describe('backtest and optimisation API (e2e, api+worker)', () => {
   let other: string;
   let viewer: string;
   let admin: string;
+  const ids: Record<string, string> = {};
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
@@ -81,7 +85,6 @@ describe('backtest and optimisation API (e2e, api+worker)', () => {
   }
 
   it('runs every built-in strategy over the sample CSV: metrics, trades, equity and an HTML report with charts', async () => {
-    const ids: Record<string, string> = {};
     for (const strategy of STRATEGIES) {
       const res = await post('backtests', trader, {
         symbol: SYMBOL,
@@ -155,6 +158,35 @@ describe('backtest and optimisation API (e2e, api+worker)', () => {
     );
     expect(counts.slice(0, 3).every((n) => n > 0)).toBe(true);
     expect(counts[3]).toBe(0);
+  });
+
+  it('serves a report that headless Chromium renders with both charts drawn', async () => {
+    if (!CHROMIUM)
+      throw new Error('Chromium is not installed: apt-get install -y chromium (needed here, never skipped)');
+    const res = await t
+      .http()
+      .get(`/api/v1/backtests/${ids['sma-crossover']}/report`)
+      .set(auth(trader))
+      .expect(200);
+    const dir = mkdtempSync(join(tmpdir(), 'bt-api-report-'));
+    try {
+      writeFileSync(join(dir, 'report.html'), res.text);
+      const dom = execFileSync(
+        CHROMIUM,
+        ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
+          .concat(['--disable-component-update', '--no-first-run', `--user-data-dir=${join(dir, 'profile')}`])
+          .concat(['--dump-dom', `file://${join(dir, 'report.html')}`]),
+        { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      expect(dom).toMatch(/<th>tradeCount<\/th>/);
+      for (const id of ['equity-chart', 'drawdown-chart']) {
+        const svg = new RegExp(`<svg id="${id}"[\\s\\S]*?</svg>`).exec(dom)?.[0] ?? '';
+        const d = /class="series" d="([^"]+)"/.exec(svg)?.[1] ?? '';
+        expect({ id, segments: d.split('L').length > 100 }).toEqual({ id, segments: true });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('backtests stored candles by symbol, interval and range, giving the same result as the same CSV', async () => {
