@@ -106,7 +106,7 @@ describe('no secret in logs, errors, metrics or files after a full adapter run',
     });
     await capture(gw.cancelOrder(ack.brokerOrderId));
     await capture(gw.cancelOrder('999999999999999'));
-    await sim.faults({ faults: [{ route: 'getRMS', kind: 'http500', count: 1 }] }).catch(() => undefined);
+    await sim.faults({ faults: [{ route: 'getRMS', kind: 'error', times: 3 }] });
     await capture(gw.funds());
     await sim.faults({ dropSockets: true });
     await new Promise((r) => setTimeout(r, 1500));

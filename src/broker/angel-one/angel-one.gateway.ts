@@ -77,8 +77,8 @@ export class AngelOneGateway extends BrokerGateway {
   private readonly updateHandlers = new Set<(u: OrderUpdate) => void>();
   /** `exchangeType:token` -> subscribed instrument, to name ticks. */
   private readonly tokenMeta = new Map<string, Pick<Instrument, 'symbol' | 'exchange' | 'token'>>();
-  /** Cancel and modify need the order's variety; remembered from placements and updates. */
-  private readonly variety = new Map<string, string>();
+  /** Cancel needs the order's variety, and the egress cap its exchange; remembered from placements and updates. */
+  private readonly orderMeta = new Map<string, { variety: string; exchange: string }>();
   private readonly log: BrokerLogger;
   private connected = false;
   private authCheck: Promise<unknown> | null = null;
@@ -134,10 +134,10 @@ export class AngelOneGateway extends BrokerGateway {
       pollIntervalMs: o.orderUpdatePollMs,
       pollOrderBook: () => this.orderBook(),
       onUpdate: (u) => {
-        this.variety.set(
-          u.order.brokerOrderId,
-          u.order.type === 'SL' || u.order.type === 'SL-M' ? 'STOPLOSS' : 'NORMAL',
-        );
+        this.orderMeta.set(u.order.brokerOrderId, {
+          variety: u.order.type === 'SL' || u.order.type === 'SL-M' ? 'STOPLOSS' : 'NORMAL',
+          exchange: u.order.exchange,
+        });
         for (const h of this.updateHandlers) h(u);
       },
       onAuthRejected: () => this.recheckSession(),
@@ -208,7 +208,7 @@ export class AngelOneGateway extends BrokerGateway {
         segment: req.instrument.exchange,
       }),
     );
-    this.variety.set(ack.orderid, body.variety);
+    this.orderMeta.set(ack.orderid, { variety: body.variety, exchange: body.exchange });
     return { brokerOrderId: ack.orderid, uniqueOrderId: ack.uniqueorderid ?? null };
   }
 
@@ -221,9 +221,13 @@ export class AngelOneGateway extends BrokerGateway {
   }
 
   async cancelOrder(brokerOrderId: string): Promise<OrderAck> {
-    const variety = this.variety.get(brokerOrderId) ?? 'NORMAL';
+    const meta = this.orderMeta.get(brokerOrderId);
+    // Cancels count against the exchange's order rate too; an order we never saw is capped under 'unknown'.
     const ack = await this.session.withSession(() =>
-      this.rest.cancelOrder({ variety, orderid: brokerOrderId }),
+      this.rest.cancelOrder(
+        { variety: meta?.variety ?? 'NORMAL', orderid: brokerOrderId },
+        { segment: meta?.exchange ?? 'unknown' },
+      ),
     );
     return { brokerOrderId: ack.orderid, uniqueOrderId: ack.uniqueorderid ?? null };
   }
