@@ -81,6 +81,9 @@ export class KillSwitchService implements OnModuleInit, OnModuleDestroy {
     riskMetrics.killSwitch.inc({ action, trigger });
     const state = action === 'halt' ? 'HALTED' : action === 'reduce' ? 'REDUCING' : 'ACTIVE';
     const persisted = this.risk.setState(state, reason, actorId);
+    // Awaited after the cancels, but handled now: a failed write left without a handler while they
+    // run is an unhandled rejection, which ends the Node process in the middle of a halt.
+    persisted.catch(() => undefined);
     let cancelRequested = 0;
     let flattenRequested = 0;
     if (action === 'halt') {
