@@ -3,10 +3,12 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { BullModule } from '@nestjs/bull';
 import { DataSource } from 'typeorm';
 import { InstrumentCatalog } from '@/broker/instruments/instrument-catalog';
+import { AppConfig } from '@/config/app-config';
 import { QUEUES } from '@/queues/queue.constants';
 import { MarketDataController } from './api/market-data.controller';
 import { MarketDataService } from './api/market-data.service';
 import { BackfillProcessor } from './backfill/backfill.processor';
+import { createMarketCalendar } from './calendar/always-open-calendar';
 import { MarketCalendar } from './calendar/market-calendar';
 import { FeedHealth } from './feed/feed-health';
 import { FeedRunner } from './feed/feed.runner';
@@ -29,7 +31,8 @@ const CSV_BODY_LIMIT = 50 * 1024 * 1024;
   imports: [BullModule.registerQueue({ name: QUEUES.backfill })],
   controllers: [MarketDataController],
   providers: [
-    { provide: MarketCalendar, useValue: new MarketCalendar() },
+    // NSE sessions, or around the clock against an always-open simulator (SIM_MARKET_HOURS=always).
+    { provide: MarketCalendar, inject: [AppConfig], useFactory: createMarketCalendar },
     { provide: CandleStore, inject: [DataSource], useFactory: (ds: DataSource) => new CandleStore(ds) },
     {
       provide: InstrumentDirectory,
