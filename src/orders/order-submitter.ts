@@ -18,6 +18,11 @@ export interface OrderSubmitterOptions {
   instruments: InstrumentLookup;
   clock: Clock;
   limiter: SlidingWindowLimiter;
+  /**
+   * The same limit measured at the moment of sending: claim latency varies (a busy database), so the
+   * pre-claim limiter alone would let bursts of more than the limit reach the broker in some second.
+   */
+  sendLimiter?: SlidingWindowLimiter;
   bus?: Pick<EventBus, 'emit'>;
   /** Called once an order became UNKNOWN, so the resolver looks it up at once. */
   onUnknown?: (orderId: string) => void;
@@ -74,6 +79,7 @@ export class OrderSubmitter {
       triggerPricePaise: order.triggerPricePaise ?? undefined,
       priority: order.leg === 'STOP' || order.leg === 'EXIT' ? 'exit' : 'entry',
     };
+    await this.o.sendLimiter?.acquire();
     await this.o.probe?.('before-send', order);
     try {
       const ack = await this.o.broker.placeOrder(req);

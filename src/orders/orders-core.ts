@@ -71,6 +71,8 @@ export function createOrdersCore(o: OrdersCoreOptions): OrdersCore {
     instruments: o.instruments,
     clock: o.clock,
     limiter,
+    // A quarter-second margin: event-loop and network jitter between our send and the broker's count.
+    sendLimiter: new SlidingWindowLimiter(o.rateLimitPerSec, o.clock, undefined, 1250),
     bus: o.bus,
     probe: o.probe,
     onUnknown: (id) => void resolver.resolveById(id).catch(() => undefined),

@@ -14,6 +14,8 @@ export class OutboxRelay {
     private readonly store: OrderStore,
     private readonly queue: PlacementQueue,
     private readonly clock: Clock,
+    /** A Redis call slower than this counts as Redis down for this round (ioredis queues commands offline). */
+    private readonly timeoutMs = 2_000,
   ) {}
 
   async runOnce(limit = 500): Promise<{ enqueued: number; closed: number; failed: number }> {
@@ -25,8 +27,8 @@ export class OutboxRelay {
         continue;
       }
       try {
-        if (!(await this.queue.has(row.jobId))) {
-          await this.queue.add(row.jobId, { orderId: row.orderId });
+        if (!(await within(this.timeoutMs, this.queue.has(row.jobId)))) {
+          await within(this.timeoutMs, this.queue.add(row.jobId, { orderId: row.orderId }));
           out.enqueued++;
         }
         await this.store.markOutbox(row.orderId, this.clock.now(), 'enqueued');
@@ -38,4 +40,14 @@ export class OutboxRelay {
     }
     return out;
   }
+}
+
+function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`Redis did not answer in ${ms} ms`)), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
 }

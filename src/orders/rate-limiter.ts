@@ -12,6 +12,8 @@ export class SlidingWindowLimiter {
     private readonly perSecond: number,
     private readonly clock: Clock,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    /** Longer than a second leaves a margin for jitter between here and the broker's clock. */
+    private readonly windowMs = 1000,
   ) {}
 
   acquire(): Promise<void> {
@@ -24,13 +26,13 @@ export class SlidingWindowLimiter {
     if (this.perSecond <= 0) return;
     for (;;) {
       const now = this.clock.now();
-      while (this.times.length && now - this.times[0] >= 1000) this.times.shift();
+      while (this.times.length && now - this.times[0] >= this.windowMs) this.times.shift();
       if (this.times.length < this.perSecond) {
         this.times.push(now);
         return;
       }
       // +1: the window is half-open, the oldest slot frees strictly after a full second.
-      await this.sleep(this.times[0] + 1000 - now + 1);
+      await this.sleep(this.times[0] + this.windowMs - now + 1);
     }
   }
 }
