@@ -17,6 +17,7 @@ import { loggerOptions } from '@/monitoring/logging';
 import { MonitoringModule } from '@/monitoring/monitoring.module';
 import { AlertsModule } from '@/monitoring/alerts/alerts.module';
 import { MarketDataModule } from '@/market-data/market-data.module';
+import { OrdersModule } from '@/orders/orders.module';
 import { RedisModule } from '@/redis/redis.module';
 import { RiskModule } from '@/risk/risk.module';
 import { StrategiesModule } from '@/strategies/nest/strategies.module';
@@ -25,7 +26,7 @@ import { StrategiesModule } from '@/strategies/nest/strategies.module';
  * The whole platform. Feature modules are listed in FEATURE_MODULES; each decides from
  * `AppConfig.roles` (api, worker, feed) what it runs in this process.
  */
-const FEATURE_MODULES: DynamicModule['imports'] = [BrokerModule, RiskModule, AlertsModule, MarketDataModule, BacktestModule, StrategiesModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [BrokerModule, RiskModule, AlertsModule, OrdersModule, MarketDataModule, BacktestModule, StrategiesModule];
 
 @Module({})
 export class AppModule {
