@@ -19,7 +19,7 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
       'Algorithmic trading for NSE, BSE, NFO and MCX through Angel One SmartAPI (or the bundled exchange simulator).\n\n' +
         'Authenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <accessToken>`; bots may use an API key ' +
         '(`X-API-Key` or as a bearer token). Prices on the wire are rupees as decimal numbers or strings; the platform keeps integer paise.\n\n' +
-        'Live market data, orders, positions and P&L stream over the WebSocket at `/ws`: see docs/websocket.md in the repository.',
+        'Live market data, orders, positions and P&L stream over the WebSocket at `/ws` (plain WebSocket; authenticate with the same token as `?token=` or an `Authorization` header): the protocol (messages, channels, limits, close codes) is documented in `docs/websocket.md` in the repository.',
     )
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
