@@ -32,6 +32,9 @@ export interface PlaceOptions {
   /** Signal-executor intents were checked by the risk engine already. */
   riskChecked?: boolean;
   strategyVersion?: string | null;
+  /** Bracket children: their role and the entry they protect. */
+  leg?: OrderEntity['leg'];
+  parentOrderId?: string;
 }
 
 export interface RoutingSettings {
@@ -124,7 +127,7 @@ export class OrderPlacementService {
       strategyVersion: opts.strategyVersion ?? intent.strategyVersion ?? null,
       origin: opts.origin,
       expiresAt: new Date((intent.createdAt || now) + (intent.ttlMs ?? this.o.defaultTtlMs)),
-      leg: intent.stopLossPaise || intent.takeProfitPaise ? 'ENTRY' : null,
+      leg: opts.leg ?? (intent.stopLossPaise || intent.takeProfitPaise ? 'ENTRY' : null),
     };
     const created: OrderEntity[] = [];
     for (let i = 0; i < slices.length; i++) {
@@ -150,7 +153,7 @@ export class OrderPlacementService {
                 ...(slices.length > 1 ? { slice: i + 1, of: slices.length, group: clientOrderId } : {}),
               }
             : null,
-          parentOrderId: i === 0 ? null : (created[0]?.id ?? null),
+          parentOrderId: i === 0 ? (opts.parentOrderId ?? null) : (created[0]?.id ?? null),
           leg: i === 0 ? base.leg : 'SLICE',
         },
         [

@@ -77,6 +77,10 @@ export class OrderStore {
     return tag ? repo.findOne({ where: { ordertag: tag } }) : null;
   }
 
+  findByParent(parentOrderId: string): Promise<OrderEntity[]> {
+    return this.ds.getRepository(OrderEntity).find({ where: { parentOrderId }, order: { createdAt: 'ASC' } });
+  }
+
   findByStatus(statuses: OrderStatus[]): Promise<OrderEntity[]> {
     return this.ds
       .getRepository(OrderEntity)

@@ -3,6 +3,7 @@ import type { Clock } from '@/common/clock';
 import type { EventBus } from '@/common/event-bus';
 import type { BrokerGateway } from '@/broker/broker-gateway';
 import type { OrderIntent } from '@/domain/execution';
+import { BracketManager } from './bracket-manager';
 import { OrderActions } from './order-actions';
 import { OrderStore } from './order.store';
 import { OrderSubmitter, type OrderSubmitterOptions } from './order-submitter';
@@ -36,6 +37,8 @@ export interface OrdersCoreOptions {
   entriesBlocked?: () => string | null;
   isExit?: (intent: OrderIntent) => boolean;
   probe?: OrderSubmitterOptions['probe'];
+  /** Trailing stops move at most this often each (default 2 s), within the broker's modify limit. */
+  trailMinIntervalMs?: number;
 }
 
 /** The orders core wired from plain options: used by the Nest module, the worker process in tests, and the bench. */
@@ -48,6 +51,7 @@ export interface OrdersCore {
   resolver: UnknownOrderResolver;
   relay: OutboxRelay;
   limiter: SlidingWindowLimiter;
+  bracket: BracketManager;
 }
 
 export function createOrdersCore(o: OrdersCoreOptions): OrdersCore {
@@ -99,5 +103,14 @@ export function createOrdersCore(o: OrdersCoreOptions): OrdersCore {
     bus: o.bus,
   });
   const relay = new OutboxRelay(store, o.queue, o.clock);
-  return { store, placement, submitter, actions, applier, resolver, relay, limiter };
+  const bracket = new BracketManager({
+    store,
+    placement,
+    actions,
+    instruments: o.instruments,
+    clock: o.clock,
+    alerts: o.alerts,
+    trailMinIntervalMs: o.trailMinIntervalMs ?? 2_000,
+  });
+  return { store, placement, submitter, actions, applier, resolver, relay, limiter, bracket };
 }

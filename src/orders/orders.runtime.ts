@@ -54,13 +54,15 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   readonly reconciler: Reconciler;
   private readonly timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | null = null;
+  private readonly offBus: (() => void)[] = [];
+  private readonly lastPrice = new Map<string, number>();
   private lastSession = '';
 
   constructor(
     ds: DataSource,
     private readonly config: AppConfig,
     clock: Clock,
-    bus: EventBus,
+    private readonly bus: EventBus,
     private readonly moduleRef: ModuleRef,
     @InjectQueue(QUEUES.orders) private readonly queue: Queue<PlacementJob>,
     @Optional() @Inject(ORDERS_RISK) risk?: OrdersRiskPort,
@@ -128,6 +130,17 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     void this.queue.process(Math.max(4, this.config.env.ORDER_RATE_LIMIT_PER_SEC), (job) =>
       this.core.submitter.submit(job.data.orderId),
     );
+    this.offBus.push(
+      this.bus.on('orders.updated', (v) => {
+        if (v.leg !== 'ENTRY' && v.leg !== 'STOP' && v.leg !== 'TARGET') return;
+        void this.core.store
+          .findById(v.id)
+          .then((o) => o && this.core.bracket.onOrder(o))
+          .catch((e: Error) => this.logger.error(`bracket handling of ${v.id} failed: ${e.message}`));
+      }),
+      this.bus.on('market.tick', (t) => void this.lastPrice.set(t.symbol, t.ltpPaise)),
+    );
+    this.every(1_000, () => this.trailStops());
     this.every(SWEEP_MS, () => this.core.resolver.sweep());
     this.every(RECONCILE_MS, () => this.reconcile(this.gate.allBlocked() ? 'startup' : 'schedule'));
     this.every(POLL_MS, () => this.pollOrderBook());
@@ -136,6 +149,7 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    for (const off of this.offBus) off();
     this.unsubscribe?.();
   }
 
@@ -157,6 +171,18 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   async reconcile(trigger: Parameters<Reconciler['run']>[0]): Promise<void> {
     const r = await this.reconciler.run(trigger);
     this.gate.observe(r);
+  }
+
+  /** Moves trailing stops towards the latest price (one read of the live trailing stops per second). */
+  private async trailStops(): Promise<void> {
+    if (this.lastPrice.size === 0) return;
+    const stops = (
+      await this.core.store.findByStatus(['OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'])
+    ).filter((o) => o.leg === 'STOP' && o.trailingStopPaise);
+    for (const symbol of new Set(stops.map((s) => s.symbol))) {
+      const ltp = this.lastPrice.get(symbol);
+      if (ltp) await this.core.bracket.onPrice(symbol, ltp, stops);
+    }
   }
 
   /** Fallback for a silent update stream: the order book, applied the same idempotent way. */
