@@ -9,9 +9,9 @@ import { BrokerError } from '@/broker/broker.errors';
 import type { BrokerOrder, Funds, ModifyOrderRequest, PlaceOrderRequest } from '@/broker/broker.types';
 import type { Clock } from '@/common/clock';
 import type { Paise } from '@/common/money';
-import type { Tick } from '@/domain/market';
+import type { Instrument, Tick } from '@/domain/market';
 import { instrumentKey } from './depth-subscriptions';
-import { PaperLedger } from './paper-ledger';
+import { PaperLedger, type LedgerState } from './paper-ledger';
 import {
   hasDepth,
   matchAgainstDepth,
@@ -36,12 +36,20 @@ export interface PaperBookOptions {
   capitalPaise: Paise;
   fill: PaperFillOptions;
   maxQuoteAgeMs: number;
-  specOf: (symbol: string) => InstrumentSpec;
+  specOf: (instrument: PlaceOrderRequest['instrument']) => InstrumentSpec;
   /** Called for every state change of an order, with the event code when one applies. */
   emit: (order: BrokerOrder, eventCode?: string) => void;
   /** The instrument needs depth (an order started working on it) or no longer does. */
-  hold: (instrument: PlaceOrderRequest['instrument']) => void;
+  hold: (instrument: Pick<Instrument, 'symbol' | 'exchange' | 'token'>) => void;
   release: (key: string) => void;
+}
+
+/** Everything needed to bring the book back after a restart (quotes are not kept: they go stale). */
+export interface PaperBookState {
+  version: 1;
+  nextId: number;
+  orders: PaperOrder[];
+  ledger: LedgerState;
 }
 
 interface Snapshot {
@@ -66,7 +74,7 @@ export class PaperBook {
     if (!req.tag || req.tag.length >= 20)
       throw new BrokerError('rejected', 'placeOrder', 'ordertag must be 1-19 characters', 'AB4008');
     const key = instrumentKey(req.instrument);
-    const spec = this.o.specOf(req.instrument.symbol);
+    const spec = this.o.specOf(req.instrument);
     validateShape('placeOrder', req, spec, this.ltp.get(key));
     const id = `PAPER${String(this.nextId++).padStart(10, '0')}`;
     const p: PaperOrder = {
@@ -112,6 +120,28 @@ export class PaperBook {
     const p = this.working('cancelOrder', brokerOrderId);
     this.finish(p, 'CANCELLED', 'cancelled by user');
     return { ...p.order };
+  }
+
+  exportState(): PaperBookState {
+    return {
+      version: 1,
+      nextId: this.nextId,
+      orders: [...this.orders.values()].map((p) => ({ ...p, order: { ...p.order }, spec: { ...p.spec } })),
+      ledger: this.ledger.exportState(),
+    };
+  }
+
+  /** Replaces the book with a saved one; working orders wait for fresh depth (their instruments are held again). */
+  importState(s: PaperBookState): void {
+    if (s.version !== 1) throw new Error(`unknown paper book state version ${String(s.version)}`);
+    this.orders.clear();
+    for (const p of s.orders) {
+      // A restored order meets the next snapshot as a new arrival: the queue position was not saved.
+      this.orders.set(p.order.brokerOrderId, { ...p, order: { ...p.order }, evaluatedSeq: null });
+      if (isWorking(p.order)) this.o.hold(p.order);
+    }
+    this.nextId = Math.max(this.nextId, s.nextId);
+    this.ledger.importState(s.ledger);
   }
 
   list(): BrokerOrder[] {

@@ -28,7 +28,8 @@ import { Clock, SystemClock } from '@/common/clock';
 import type { Paise } from '@/common/money';
 import type { Candle, Instrument, Tick } from '@/domain/market';
 import { DepthSubscriptions } from './depth-subscriptions';
-import { PaperBook } from './paper-book';
+import { PaperBook, type PaperBookState } from './paper-book';
+import { BrokerError } from '@/broker/broker.errors';
 import { DEFAULT_PAPER_FILL, type PaperFillOptions } from './paper-matcher';
 import type { InstrumentSpec } from './paper-order';
 
@@ -39,12 +40,25 @@ export interface PaperGatewayOptions {
   capitalPaise: Paise;
   clock?: Clock;
   fill?: Partial<PaperFillOptions>;
-  /** Lot and tick size per platform symbol (e.g. from the instrument catalog); default 1 and 1 paisa. */
-  instrumentSpec?: (symbol: string) => InstrumentSpec | undefined;
+  /**
+   * Lot and tick size of an instrument, synchronously (e.g. `InstrumentCatalog.peekByToken`); unknown
+   * instruments trade in lots of 1 on a 1-paisa tick.
+   */
+  instrumentSpec?: (
+    instrument: Pick<Instrument, 'symbol' | 'exchange' | 'token'>,
+  ) => InstrumentSpec | undefined;
   /** A cached snapshot older than this is not filled against at placement; the order waits for a tick. */
   maxQuoteAgeMs?: number;
-  /** Where a throwing order-update listener is reported (it never stops the others). */
-  onListenerError?: (err: unknown) => void;
+  /** Keeps the book across restarts (orders, positions, trades); without it the book lives in memory. */
+  store?: PaperStateStore;
+  /** Where a throwing order-update listener or a failed state save is reported. */
+  onError?: (message: string) => void;
+}
+
+/** Persistence port for the paper book (see paper-state.store.ts for the Redis adapter). */
+export interface PaperStateStore {
+  load(): Promise<PaperBookState | null>;
+  save(state: PaperBookState): Promise<void>;
 }
 
 /** Order-update codes of the broker's stream, by the status they announce. */
@@ -64,6 +78,10 @@ export class PaperGateway extends BrokerGateway {
   private readonly updateHandlers = new Set<(u: OrderUpdate) => void>();
   private outbox: OrderUpdate[] = [];
   private flushScheduled = false;
+  /** The saved book is loaded before any order call is answered: an empty book must never stand in for it. */
+  private ready: Promise<void>;
+  private saving: Promise<void> = Promise.resolve();
+  private saveQueued = false;
 
   constructor(private readonly o: PaperGatewayOptions) {
     super();
@@ -74,21 +92,31 @@ export class PaperGateway extends BrokerGateway {
       capitalPaise: o.capitalPaise,
       fill: { ...DEFAULT_PAPER_FILL, ...o.fill },
       maxQuoteAgeMs: o.maxQuoteAgeMs ?? 10_000,
-      specOf: (symbol) => o.instrumentSpec?.(symbol) ?? { lotSize: 1, tickSizePaise: 1 },
+      specOf: (instrument) => o.instrumentSpec?.(instrument) ?? { lotSize: 1, tickSizePaise: 1 },
       emit: (order, code) => this.emit(order, code),
       hold: (instrument) => this.depth.hold(instrument),
       release: (key) => this.depth.release(key),
     });
     // Registered first, so fills are booked before the rest of the app sees the same tick.
     o.inner.onTick((t) => this.book.onTick(t));
+    this.ready = this.restore();
+  }
+
+  /** Resolves once every state change so far is saved (shutdown, tests). */
+  async settled(): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    await this.saving;
   }
 
   // --- delegated to the real gateway -----------------------------------------------------------
-  connect(): Promise<void> {
-    return this.o.inner.connect();
+  async connect(): Promise<void> {
+    // A failed load is retried on (re)connect; until it succeeds order calls are refused.
+    await this.ready.catch(() => (this.ready = this.restore()));
+    await this.o.inner.connect();
   }
-  disconnect(opts?: { logout?: boolean }): Promise<void> {
-    return this.o.inner.disconnect(opts);
+  async disconnect(opts?: { logout?: boolean }): Promise<void> {
+    await this.settled();
+    await this.o.inner.disconnect(opts);
   }
   sessionStatus(): SessionStatus {
     return this.o.inner.sessionStatus();
@@ -125,31 +153,31 @@ export class PaperGateway extends BrokerGateway {
   }
 
   placeOrder(req: PlaceOrderRequest): Promise<OrderAck> {
-    return attempt(() => ack(this.book.place(req)));
+    return this.whenReady('placeOrder', () => ack(this.book.place(req)));
   }
 
   modifyOrder(req: ModifyOrderRequest): Promise<OrderAck> {
-    return attempt(() => ack(this.book.modify(req)));
+    return this.whenReady('modifyOrder', () => ack(this.book.modify(req)));
   }
 
   cancelOrder(brokerOrderId: string): Promise<OrderAck> {
-    return attempt(() => ack(this.book.cancel(brokerOrderId)));
+    return this.whenReady('cancelOrder', () => ack(this.book.cancel(brokerOrderId)));
   }
 
   orderBook(): Promise<BrokerOrder[]> {
-    return Promise.resolve(this.book.list());
+    return this.whenReady('orderBook', () => this.book.list());
   }
 
   findOrderByTag(tag: string): Promise<BrokerOrder | null> {
-    return Promise.resolve(this.book.list().find((o) => o.tag === tag) ?? null);
+    return this.whenReady('orderBook', () => this.book.list().find((o) => o.tag === tag) ?? null);
   }
 
   tradeBook(): Promise<BrokerTrade[]> {
-    return Promise.resolve(this.book.ledger.tradeBook());
+    return this.whenReady('tradeBook', () => this.book.ledger.tradeBook());
   }
 
   positions(): Promise<BrokerPosition[]> {
-    return Promise.resolve(this.book.ledger.positions());
+    return this.whenReady('positions', () => this.book.ledger.positions());
   }
 
   /** Paper trades settle nowhere: the demat account holds nothing. */
@@ -158,7 +186,40 @@ export class PaperGateway extends BrokerGateway {
   }
 
   funds(): Promise<Funds> {
-    return Promise.resolve(this.book.funds());
+    return this.whenReady('funds', () => this.book.funds());
+  }
+
+  private restore(): Promise<void> {
+    const store = this.o.store;
+    if (!store) return Promise.resolve();
+    const loading = store.load().then((state) => {
+      if (state) this.book.importState(state);
+    });
+    // Callers see the failure through whenReady; this handler only keeps it from being "unhandled".
+    loading.catch((err: unknown) => this.o.onError?.(`paper state not loaded: ${String(err)}`));
+    return loading;
+  }
+
+  private whenReady<T>(route: string, fn: () => T): Promise<T> {
+    return this.ready.then(
+      () => attempt(fn),
+      (err: unknown) => {
+        throw new BrokerError('unavailable', route, `paper book not loaded: ${String(err)}`);
+      },
+    );
+  }
+
+  /** One save at a time, always of the latest book; a save already queued covers later changes. */
+  private persist(): void {
+    const store = this.o.store;
+    if (!store || this.saveQueued) return;
+    this.saveQueued = true;
+    this.saving = this.saving
+      .then(() => {
+        this.saveQueued = false;
+        return store.save(this.book.exportState());
+      })
+      .catch((err: unknown) => this.o.onError?.(`paper state not saved: ${String(err)}`));
   }
 
   /** Updates go out after the current call returns, in order, like frames from the broker's socket. */
@@ -176,9 +237,10 @@ export class PaperGateway extends BrokerGateway {
             h(u);
           } catch (err) {
             // One failing listener must not starve the others of updates.
-            this.o.onListenerError?.(err);
+            this.o.onError?.(`order-update listener failed: ${String(err)}`);
           }
         }
+      this.persist();
     });
   }
 }

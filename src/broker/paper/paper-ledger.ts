@@ -20,7 +20,7 @@ export interface LedgerFill {
   time: number;
 }
 
-interface PositionRow {
+export interface PositionRow {
   symbol: string;
   exchange: Exchange;
   token: string;
@@ -36,6 +36,11 @@ interface PositionRow {
   realisedPaise: Paise;
 }
 
+export interface LedgerState {
+  rows: PositionRow[];
+  trades: BrokerTrade[];
+}
+
 const IST_OFFSET_MS = 330 * 60_000;
 
 export class PaperLedger {
@@ -43,6 +48,16 @@ export class PaperLedger {
   private readonly trades: BrokerTrade[] = [];
 
   constructor(private readonly capitalPaise: Paise) {}
+
+  exportState(): LedgerState {
+    return { rows: [...this.rows.values()].map((r) => ({ ...r })), trades: this.tradeBook() };
+  }
+
+  importState(s: LedgerState): void {
+    this.rows.clear();
+    for (const r of s.rows) this.rows.set(`${r.symbol}|${r.product}`, { ...r });
+    this.trades.splice(0, this.trades.length, ...s.trades.map((t) => ({ ...t })));
+  }
 
   apply(f: LedgerFill): void {
     const key = `${f.symbol}|${f.product}`;
