@@ -133,6 +133,20 @@ describe('RiskEngine', () => {
       view.setPosition(SBIN, 5);
       expect(engine.check(sell(5)).accepted).toBe(true);
     });
+
+    it('without the intraday cutoff (an always-open simulator) accepts intraday entries late in the day', () => {
+      const clock = new ManualClock(Date.UTC(2025, 0, 6, 14, 0)); // 19:30 IST
+      const view = new FakeRiskView().addInstrument(SBIN, 800_00, clock.now());
+      const make = (intradayCutoff?: boolean) =>
+        new RiskEngine({
+          view,
+          clock,
+          intradayCutoff,
+          limits: { maxOrdersPerSecond: 0, squareOffTime: '15:15' },
+        });
+      expectReason(make().check(buy(1)), 'SQUARE_OFF_CUTOFF');
+      expect(make(false).check(buy(1)).accepted).toBe(true);
+    });
   });
 
   describe('market data', () => {

@@ -39,6 +39,11 @@ export interface RiskEngineOptions {
   limits?: Partial<RiskLimits>;
   /** Without a calendar the market-hours check is off (a backtest replays session data only). */
   calendar?: MarketHours;
+  /**
+   * Refuse new INTRADAY entries from SQUARE_OFF_TIME IST until midnight (default on). Off against a
+   * simulator trading around the clock: the day's square-off still runs, and trading carries on after it.
+   */
+  intradayCutoff?: boolean;
   initialState?: TradingState;
   listener?: RiskDecisionListener;
 }
@@ -55,6 +60,7 @@ export class RiskEngine {
   private readonly clock: Clock;
   private readonly calendar?: MarketHours;
   private readonly listener?: RiskDecisionListener;
+  private readonly intradayCutoff: boolean;
   private state: TradingState;
   private limits: RiskLimits;
   private cutoffMinutes: number;
@@ -65,6 +71,7 @@ export class RiskEngine {
     this.clock = opts.clock;
     this.calendar = opts.calendar;
     this.listener = opts.listener;
+    this.intradayCutoff = opts.intradayCutoff ?? true;
     this.state = opts.initialState ?? 'ACTIVE';
     this.limits = validateLimits({ ...DEFAULT_RISK_LIMITS, ...opts.limits });
     this.cutoffMinutes = parseHhMm(this.limits.squareOffTime);
@@ -145,7 +152,8 @@ export class RiskEngine {
         'trading is reducing: only orders that shrink a position are accepted',
       );
     }
-    if (!reducing && input.product === 'INTRADAY' && istMinutesOfDay(now) >= this.cutoffMinutes) {
+    const afterCutoff = this.intradayCutoff && istMinutesOfDay(now) >= this.cutoffMinutes;
+    if (!reducing && input.product === 'INTRADAY' && afterCutoff) {
       return refuse('SQUARE_OFF_CUTOFF', `no new intraday entries after ${this.limits.squareOffTime} IST`);
     }
     const tick = this.view.lastTick(input.symbol);

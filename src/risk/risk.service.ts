@@ -76,6 +76,7 @@ export class RiskService implements OrdersRiskPort, OnModuleInit, OnModuleDestro
       view: portfolio.view,
       clock,
       calendar: this.calendar,
+      intradayCutoff: keepHours,
       limits: this.configured,
       // Start closed: until the persisted state is read, nothing may trade.
       initialState: 'HALTED',
