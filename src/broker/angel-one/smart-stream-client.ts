@@ -4,6 +4,7 @@
  * timestamp per token for staleness checks, and hands decoded ticks to one callback on the hot path.
  */
 import type { BrokerLogger } from '@/broker/broker-logger';
+import { setStreamConnected } from '@/broker/broker.metrics';
 import { counter, histogram } from '@/monitoring/metrics';
 import { ReconnectingSocket } from './reconnecting-socket';
 import { StreamDecoder, type DecodedTick } from './stream-decoder';
@@ -254,6 +255,7 @@ export class SmartStreamClient {
     if (r > this.reconnectsFlushed)
       reconnectsTotal.inc({ stream: 'smart_stream' }, r - this.reconnectsFlushed);
     this.reconnectsFlushed = r;
+    setStreamConnected(this.started && this.shards.length > 0 && this.shards.every((s) => s.socket.isOpen));
   }
 }
 
