@@ -11,6 +11,7 @@ import {
   type Step,
 } from './order-state';
 import type { FillView } from './order-view';
+import { countApplied, countClaimed, countInserted } from './orders.metrics';
 
 export interface EventDraft {
   source: EventSource;
@@ -107,7 +108,7 @@ export class OrderStore {
         if (outboxJobId) await m.insert(OrderOutboxEntity, { orderId: o.id, jobId: outboxJobId });
         return o;
       });
-      return { order: saved, created: true };
+      return countInserted({ order: saved, created: true });
     } catch (err) {
       if ((err as { code?: string }).code === PG_UNIQUE_VIOLATION && order.userId && order.clientOrderId) {
         const existing = await this.findByClientOrderId(order.userId, order.clientOrderId);
@@ -136,7 +137,8 @@ export class OrderStore {
           toStatus: 'SUBMITTING',
         });
         await m.update(OrderOutboxEntity, { orderId }, { doneAt: new Date(now) });
-        return { kind: 'claimed', order: await m.findOneByOrFail(OrderEntity, { id: orderId }) };
+        const claimed = await m.findOneByOrFail(OrderEntity, { id: orderId });
+        return countClaimed({ kind: 'claimed', order: claimed });
       }
       const o = await m.findOne(OrderEntity, { where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
       if (o && o.status === 'QUEUED' && o.expiresAt && o.expiresAt.getTime() <= now) {
@@ -149,7 +151,7 @@ export class OrderStore {
           details: { expiresAt: o.expiresAt.toISOString() },
         });
         await m.update(OrderOutboxEntity, { orderId }, { doneAt: new Date(now) });
-        return { kind: 'expired', order: o };
+        return countClaimed({ kind: 'expired', order: o });
       }
       return { kind: 'skipped', status: o?.status ?? null };
     });
@@ -203,7 +205,7 @@ export class OrderStore {
         now,
         opts.fillId ?? null,
       );
-      return { order: o, step, written: true, fill };
+      return countApplied({ order: o, step, written: true, fill });
     });
   }
 

@@ -33,6 +33,7 @@ import {
 } from './orders.ports';
 import { ReconciliationGate } from './reconciliation-gate';
 import { Reconciler, type LocalPositionsPort } from './reconciler';
+import { serveOpenOrders } from './orders.metrics';
 
 const RELAY_MS = 2_000;
 const SWEEP_MS = 5_000;
@@ -115,6 +116,7 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     this.every(2_000, () => this.gate.refresh());
     await this.gate.refresh().catch(() => undefined);
     if (!this.config.hasRole('worker')) return;
+    serveOpenOrders(this.core.store.ds);
     const broker = this.optional(BrokerGateway);
     if (broker)
       this.unsubscribe = broker.onOrderUpdate(

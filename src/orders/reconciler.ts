@@ -6,6 +6,7 @@ import type { ProductType } from '@/domain/market';
 import { ReconciliationRunEntity } from './entities/reconciliation-run.entity';
 import { LIVE_STATUSES } from './order-state';
 import type { OrderStore } from './order.store';
+import { countReconciliation } from './orders.metrics';
 import type { OrderUpdateApplier } from './order-update.applier';
 import type { OrdersAlertSink } from './orders.ports';
 import type { UnknownOrderResolver } from './unknown-order.resolver';
@@ -146,6 +147,7 @@ export class Reconciler {
     }
     report.finishedAt = new Date(clock.now()).toISOString();
     this.last = report;
+    countReconciliation(report);
     if (report.ok) this.passedOnce = true;
     else {
       this.logger.warn(
