@@ -11,7 +11,7 @@ import { paiseToRupees, type Paise } from '@/common/money';
 import { EquitySnapshotEntity } from './entities/equity-snapshot.entity';
 import { PortfolioFillEntity } from './entities/portfolio-fill.entity';
 import type { PositionSnapshot } from './position-book';
-import { portfolioMetrics } from './portfolio.metrics';
+import { portfolioFigures, publishPortfolioMetrics, seedMaxDrawdown } from './portfolio.metrics';
 import { PortfolioService } from './portfolio.service';
 
 const r = (p: Paise) => paiseToRupees(Math.round(p));
@@ -158,26 +158,11 @@ export class PortfolioQueryService {
   async snapshot(): Promise<EquitySnapshotEntity | null> {
     if (!this.config.hasRole('worker')) return null;
     this.portfolio.rollDay();
-    const view = this.portfolio.view;
+    await seedMaxDrawdown(this.snapshots);
     const totals = this.portfolio.account.totals();
-    const equity = view.equityPaise();
-    const peak = view.peakEquityPaise();
-    let gross = 0;
-    let net = 0;
-    const positions = view.positions();
-    for (const p of positions) {
-      gross += Math.abs(p.quantity) * p.markPaise;
-      net += p.quantity * p.markPaise;
-    }
-    const day = this.portfolio.account.dayPnl().netPaise;
-    portfolioMetrics.realised.set(totals.realisedPaise);
-    portfolioMetrics.unrealised.set(totals.unrealisedPaise);
-    portfolioMetrics.day.set(day);
-    portfolioMetrics.equity.set(equity);
-    portfolioMetrics.drawdown.set(peak > 0 ? Math.max(0, (peak - equity) / peak) : 0);
-    portfolioMetrics.grossExposure.set(gross);
-    portfolioMetrics.netExposure.set(net);
-    portfolioMetrics.openPositions.set(positions.length);
+    const figures = portfolioFigures(this.portfolio.account, this.portfolio.view);
+    const { equityPaise: equity, peakEquityPaise: peak, dayPaise: day, positions } = figures;
+    const { gross } = publishPortfolioMetrics(figures);
     try {
       return await this.snapshots.save(
         this.snapshots.create({

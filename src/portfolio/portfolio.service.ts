@@ -14,7 +14,7 @@ import { PortfolioFillEntity } from './entities/portfolio-fill.entity';
 import { FillCharges } from './fill-charges';
 import { PositionBook, type PositionSnapshot } from './position-book';
 import { INSTRUMENT_SPECS, fallbackSpec, type InstrumentSpecLookup } from './portfolio.tokens';
-import { portfolioMetrics } from './portfolio.metrics';
+import { portfolioFigures, portfolioMetrics, publishPortfolioMetrics } from './portfolio.metrics';
 
 /** Capital assumed when no broker funds are available (simulated mode without a gateway, tests). */
 export const DEFAULT_CAPITAL_PAISE = 10_00_000_00;
@@ -146,6 +146,7 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
     const pos = this.userBook(f.userId).position(f.symbol);
     if (pos) this.bus.emit('portfolio.position', { ...pos, userId: f.userId });
     portfolioMetrics.fills.inc();
+    publishPortfolioMetrics(portfolioFigures(this.account, this.view));
     await this.journal
       .createQueryBuilder()
       .insert()
