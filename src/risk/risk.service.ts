@@ -253,7 +253,7 @@ export class RiskService implements OrdersRiskPort, OnModuleInit, OnModuleDestro
   }
 
   private recordRejection(input: RiskCheckInput, reason: string, message: string): void {
-    riskMetrics.rejections.inc({ reason });
+    riskMetrics.rejections.inc({ strategy: input.strategyId ?? 'manual', reason });
     const intent = input as Partial<OrderIntent>;
     this.rejections
       .insert({
