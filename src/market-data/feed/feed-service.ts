@@ -7,6 +7,7 @@ import { CandleAggregator } from '@/market-data/candles/candle-aggregator';
 import { TickNormaliser } from '@/market-data/candles/tick-normaliser';
 import type { InstrumentDirectory } from '@/market-data/instruments/instrument-directory';
 import { mdMetrics } from '@/market-data/market-data.metrics';
+import { clearFeedHealth, publishFeedHealth } from './feed.metrics';
 import type { DemandRegistry } from './demand-registry';
 import { StaleMonitor } from './stale-monitor';
 import type { TickCache } from './tick-cache';
@@ -71,6 +72,7 @@ export class FeedService {
   private reconciling: Promise<void> | null = null;
   private again = false;
   private active = false;
+  private lastTickAt = 0;
 
   constructor(private readonly deps: FeedServiceDeps) {
     this.aggregator = new CandleAggregator({
@@ -115,6 +117,7 @@ export class FeedService {
     if (!this.active) return;
     this.active = false;
     mdMetrics.feedLeader.set(0);
+    clearFeedHealth();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.detach?.();
@@ -182,6 +185,7 @@ export class FeedService {
     }
     const tick = r.tick;
     mdMetrics.ticksReceived.inc({ exchange: tick.exchange });
+    this.lastTickAt = now;
     mdMetrics.tickLag.observe(Math.max(0, now - tick.exchangeTime) / 1000);
     this.stale.seen(tick.symbol, now);
     this.deps.bus.emit('market.tick', tick);
@@ -202,6 +206,7 @@ export class FeedService {
         `feed: stale instruments (no tick for ${this.deps.staleMs / 1000}s): ${changed.stale.slice(0, 10).join(', ')}`,
       );
     mdMetrics.staleInstruments.set(this.stale.staleCount);
+    publishFeedHealth(this.deps.calendar, this.subscribed.values(), now, this.lastTickAt);
     await this.persist();
     await this.deps.publishStatus({
       leader: this.deps.id,
