@@ -2,10 +2,12 @@
  * The metric contract between the modules that export metrics and the operator tooling that reads them
  * (docker/prometheus/alerts.yml and the Grafana dashboards under docker/grafana/dashboards/).
  * test/monitoring/metric-catalogue.spec.ts fails when a rule or a panel names a metric missing here, and
- * the e2e check asserts the running app exports every entry. Labels are bounded sets: `strategy` is a
- * registered strategy id, `instrument` an `EXCHANGE:SYMBOL` on the watchlist, `endpoint` a broker route
- * name, never an order or user id. Money is in rupees (the Prometheus base unit for INR; the domain keeps
- * paise), ratios are 0..1.
+ * test/monitoring/exported-metrics.e2e.spec.ts asserts the running app exports every entry with this type
+ * and these labels. Labels are bounded sets: `strategy` is a strategy instance id or `manual`,
+ * `instrument` an `EXCHANGE:SYMBOL` with an open position, `route`/`endpoint` a broker route name, never
+ * an order or user id. Money is in paise, as the domain keeps it (dashboards divide by 100); ratios are 0..1.
+ * Gauges set by one role (worker: portfolio, reconciliation; feed leader: feed health) read 0 elsewhere,
+ * so rules and panels aggregate them with max() (or sum() for signed P&L, which one worker publishes).
  */
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -27,30 +29,30 @@ export interface MetricSpec {
 }
 
 export const METRIC_CATALOGUE = {
-  // --- trading: portfolio -------------------------------------------------------------------------
-  trading_bot_pnl_realised_rupees: {
-    type: 'gauge',
-    labels: ['strategy'],
-    owner: 'portfolio',
-    help: 'Realised P&L since inception, per strategy',
-  },
-  trading_bot_pnl_unrealised_rupees: {
-    type: 'gauge',
-    labels: ['strategy'],
-    owner: 'portfolio',
-    help: 'Mark-to-market P&L of open positions, per strategy',
-  },
-  trading_bot_pnl_day_rupees: {
-    type: 'gauge',
-    labels: ['strategy'],
-    owner: 'portfolio',
-    help: "Today's (IST session) realised + unrealised P&L, per strategy",
-  },
-  trading_bot_equity_rupees: {
+  // --- trading: portfolio (account book, worker role) --------------------------------------------------
+  trading_bot_pnl_realised_paise: {
     type: 'gauge',
     labels: [],
     owner: 'portfolio',
-    help: 'Account equity: cash plus marked positions',
+    help: 'Realised P&L of the account, all time',
+  },
+  trading_bot_pnl_unrealised_paise: {
+    type: 'gauge',
+    labels: [],
+    owner: 'portfolio',
+    help: 'Unrealised P&L of open positions at the last tick',
+  },
+  trading_bot_pnl_day_paise: {
+    type: 'gauge',
+    labels: [],
+    owner: 'portfolio',
+    help: "Today's (IST session) P&L net of charges",
+  },
+  trading_bot_equity_paise: {
+    type: 'gauge',
+    labels: [],
+    owner: 'portfolio',
+    help: 'Account equity: capital plus net P&L',
   },
   trading_bot_drawdown_ratio: {
     type: 'gauge',
@@ -62,15 +64,15 @@ export const METRIC_CATALOGUE = {
     type: 'gauge',
     labels: [],
     owner: 'portfolio',
-    help: 'Maximum drawdown seen, 0..1',
+    help: 'Largest drawdown in the stored equity history and since start, 0..1',
   },
-  trading_bot_exposure_gross_rupees: {
+  trading_bot_gross_exposure_paise: {
     type: 'gauge',
     labels: [],
     owner: 'portfolio',
     help: 'Sum of absolute position values',
   },
-  trading_bot_exposure_net_rupees: {
+  trading_bot_net_exposure_paise: {
     type: 'gauge',
     labels: [],
     owner: 'portfolio',
@@ -82,13 +84,31 @@ export const METRIC_CATALOGUE = {
     owner: 'portfolio',
     help: 'Net open quantity per instrument (negative = short)',
   },
-  trading_bot_position_value_rupees: {
+  trading_bot_position_value_paise: {
     type: 'gauge',
     labels: ['instrument'],
     owner: 'portfolio',
     help: 'Marked value of the open position per instrument',
   },
-  // --- trading: strategy performance --------------------------------------------------------------
+  trading_bot_strategy_pnl_realised_paise: {
+    type: 'gauge',
+    labels: ['strategy'],
+    owner: 'portfolio',
+    help: 'Realised P&L per strategy instance (manual = orders without one)',
+  },
+  trading_bot_strategy_pnl_unrealised_paise: {
+    type: 'gauge',
+    labels: ['strategy'],
+    owner: 'portfolio',
+    help: 'Unrealised P&L of open positions per strategy instance',
+  },
+  trading_bot_strategy_pnl_day_paise: {
+    type: 'gauge',
+    labels: ['strategy'],
+    owner: 'portfolio',
+    help: "Today's net P&L per strategy instance",
+  },
+  // --- trading: strategy performance -------------------------------------------------------------------
   trading_bot_strategy_win_rate_ratio: {
     type: 'gauge',
     labels: ['strategy'],
@@ -99,7 +119,7 @@ export const METRIC_CATALOGUE = {
     type: 'gauge',
     labels: ['strategy'],
     owner: 'strategies',
-    help: 'Annualised Sharpe ratio over the rolling window of closed-trade returns',
+    help: 'Annualised Sharpe ratio of daily net P&L',
   },
   trading_bot_strategy_consecutive_losses: {
     type: 'gauge',
@@ -119,42 +139,49 @@ export const METRIC_CATALOGUE = {
     owner: 'strategies',
     help: 'Signals emitted',
   },
-  // --- trading: orders and risk -------------------------------------------------------------------
+  // --- trading: orders and reconciliation --------------------------------------------------------------
   trading_bot_orders_total: {
     type: 'counter',
     labels: ['strategy', 'state'],
     owner: 'orders',
-    help: 'Orders reaching a state (submitted, open, filled, cancelled, rejected, failed)',
+    help: 'Orders reaching a state (order status in lower case: queued, risk_rejected, submitting, open, filled, cancelled, rejected, unknown, expired...)',
   },
   trading_bot_orders_open: {
     type: 'gauge',
     labels: ['state'],
     owner: 'orders',
-    help: 'Orders currently in each non-terminal state',
+    help: 'Orders currently in each non-terminal state (from the database, worker role)',
   },
   trading_bot_fills_total: {
     type: 'counter',
     labels: ['strategy', 'side'],
     owner: 'orders',
-    help: 'Fills (partial or full) received',
+    help: 'Fills (partial or full) recorded against orders',
   },
   trading_bot_reconciliation_mismatches: {
     type: 'gauge',
     labels: [],
     owner: 'orders',
-    help: 'Orders or positions that differ from the broker after the last reconciliation',
+    help: 'Orders, fills or positions that differed from the broker in the last reconciliation pass',
   },
   trading_bot_reconciliation_runs_total: {
     type: 'counter',
     labels: ['result'],
     owner: 'orders',
-    help: 'Reconciliation runs by result (ok, mismatch, error)',
+    help: 'Reconciliation passes by result (ok, mismatch, error)',
   },
+  trading_bot_reconciliation_last_run_timestamp_seconds: {
+    type: 'gauge',
+    labels: [],
+    owner: 'orders',
+    help: 'Unix time the last reconciliation pass finished',
+  },
+  // --- trading: risk -----------------------------------------------------------------------------------
   trading_bot_risk_rejections_total: {
     type: 'counter',
     labels: ['strategy', 'reason'],
     owner: 'risk',
-    help: 'Signals refused by a pre-trade check, by reason code',
+    help: 'Signals and orders refused by a pre-trade check, by strategy instance and reason code',
   },
   trading_bot_trading_state: {
     type: 'gauge',
@@ -166,26 +193,38 @@ export const METRIC_CATALOGUE = {
     type: 'gauge',
     labels: [],
     owner: 'risk',
-    help: '1 while the kill switch is engaged',
+    help: '1 while trading is HALTED by the kill switch (an operator or a breaker)',
   },
-  // --- broker -------------------------------------------------------------------------------------
-  trading_bot_broker_request_duration_seconds: {
+  trading_bot_kill_switch_total: {
+    type: 'counter',
+    labels: ['action', 'trigger'],
+    owner: 'risk',
+    help: 'Kill-switch actions (halt, reduce, resume) by trigger (manual or the breaker)',
+  },
+  // --- broker ------------------------------------------------------------------------------------------
+  trading_bot_broker_request_seconds: {
     type: 'histogram',
-    labels: ['endpoint'],
+    labels: ['route'],
     owner: 'broker',
-    help: 'Broker REST call latency',
+    help: 'Broker REST call latency by route',
+  },
+  trading_bot_broker_requests_total: {
+    type: 'counter',
+    labels: ['route', 'outcome'],
+    owner: 'broker',
+    help: 'Broker REST calls by route and outcome (ok or the BrokerError kind)',
   },
   trading_bot_broker_errors_total: {
     type: 'counter',
-    labels: ['endpoint', 'code'],
+    labels: ['route', 'code'],
     owner: 'broker',
-    help: 'Broker REST errors by endpoint and error code (AG8001, HTTP_5xx, TIMEOUT, RATE_LIMIT...)',
+    help: 'Broker REST errors by route and code (AB/AG code, HTTP_<status>, RATE_LIMIT or the error kind)',
   },
-  trading_bot_broker_rate_limit_headroom_ratio: {
+  trading_bot_broker_rate_limit_headroom: {
     type: 'gauge',
-    labels: ['endpoint'],
+    labels: ['endpoint', 'window'],
     owner: 'broker',
-    help: 'Tokens left in the tightest rate-limit bucket of the endpoint, 0..1',
+    help: 'Requests still allowed in each client-side rate-limit bucket (set on use)',
   },
   trading_bot_broker_session_up: {
     type: 'gauge',
@@ -193,48 +232,54 @@ export const METRIC_CATALOGUE = {
     owner: 'broker',
     help: '1 while the broker session (JWT) is valid',
   },
-  // --- market data --------------------------------------------------------------------------------
-  trading_bot_feed_connected: {
+  trading_bot_broker_stream_connected: {
     type: 'gauge',
     labels: [],
-    owner: 'market-data',
-    help: '1 while the market-data socket is connected (on the elected feed instance)',
+    owner: 'broker',
+    help: '1 while the SmartStream client is started and all its connections are open (feed leader)',
   },
+  trading_bot_broker_stream_reconnects_total: {
+    type: 'counter',
+    labels: ['stream'],
+    owner: 'broker',
+    help: 'Broker socket reconnects',
+  },
+  // --- market data -------------------------------------------------------------------------------------
   trading_bot_feed_market_open: {
     type: 'gauge',
     labels: [],
     owner: 'market-data',
-    help: '1 while any subscribed exchange is in its trading session',
+    help: '1 while a segment of any subscribed instrument is in its trading session (feed leader)',
   },
   trading_bot_feed_last_tick_timestamp_seconds: {
     type: 'gauge',
     labels: [],
     owner: 'market-data',
-    help: 'Unix time the last tick was received',
+    help: 'Unix time the feed leader last received a tick',
   },
-  trading_bot_feed_lag_seconds: {
-    type: 'gauge',
+  trading_bot_market_tick_lag_seconds: {
+    type: 'histogram',
     labels: [],
     owner: 'market-data',
-    help: 'Receipt time minus exchange time of the last tick',
+    help: 'Exchange time to processed time of each tick',
   },
-  trading_bot_feed_ticks_total: {
+  trading_bot_market_ticks_received_total: {
     type: 'counter',
     labels: ['exchange'],
     owner: 'market-data',
-    help: 'Ticks received',
+    help: 'Ticks received from the broker feed',
   },
-  trading_bot_feed_reconnects_total: {
-    type: 'counter',
+  trading_bot_market_stale_instruments: {
+    type: 'gauge',
     labels: [],
     owner: 'market-data',
-    help: 'Market-data socket reconnects',
+    help: 'Subscribed instruments without a tick for STALE_TICK_SECONDS during market hours',
   },
   trading_bot_ws_clients: {
     type: 'gauge',
-    labels: ['gateway'],
+    labels: [],
     owner: 'websocket',
-    help: 'Connected WebSocket clients per gateway',
+    help: 'Connected WebSocket clients',
   },
   // --- system -------------------------------------------------------------------------------------
   trading_bot_http_request_duration_seconds: {

@@ -1,46 +1,17 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
 import { register } from 'prom-client';
 import { METRIC_CATALOGUE, lookupMetric, seriesInExpression } from '@/monitoring/metric-catalogue';
 import '@/monitoring/system-metrics';
 import '@/monitoring/alerts/alert.service';
+import {
+  dashboardExpressions,
+  dashboardFiles,
+  dashboardsDir,
+  ruleExpressions,
+} from './support/operator-queries';
 
 const root = join(__dirname, '..', '..');
-const dashboardsDir = join(root, 'docker', 'grafana', 'dashboards');
-
-interface RuleFile {
-  groups: {
-    name: string;
-    rules: { alert?: string; record?: string; expr: string; labels?: Record<string, string> }[];
-  }[];
-}
-
-function ruleExpressions(): { where: string; expr: string }[] {
-  const doc = load(readFileSync(join(root, 'docker', 'prometheus', 'alerts.yml'), 'utf8')) as RuleFile;
-  return doc.groups.flatMap((g) =>
-    g.rules.map((r) => ({ where: `alerts.yml ${r.alert ?? r.record}`, expr: r.expr })),
-  );
-}
-
-/** Every `expr` in a dashboard, wherever the panel nests it (rows, targets, templating queries). */
-function collectExprs(node: unknown, where: string, out: { where: string; expr: string }[]): void {
-  if (Array.isArray(node)) node.forEach((n) => collectExprs(n, where, out));
-  else if (node && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) {
-      if ((k === 'expr' || k === 'query') && typeof v === 'string') out.push({ where, expr: v });
-      else collectExprs(v, where, out);
-    }
-  }
-}
-
-function dashboardExpressions(): { where: string; expr: string }[] {
-  const out: { where: string; expr: string }[] = [];
-  for (const f of readdirSync(dashboardsDir).filter((n) => n.endsWith('.json'))) {
-    collectExprs(JSON.parse(readFileSync(join(dashboardsDir, f), 'utf8')), f, out);
-  }
-  return out;
-}
 
 /** Label names used in `{a="x", b=~"y"}` selectors and `by (a, b)` clauses that follow a metric. */
 function selectorLabels(expr: string, series: string): string[] {
@@ -56,8 +27,7 @@ describe('metric catalogue', () => {
   const everything = [...ruleExpressions(), ...dashboardExpressions()];
 
   it('has the three provisioned dashboards and the alert rules to check', () => {
-    const files = readdirSync(dashboardsDir).filter((n) => n.endsWith('.json'));
-    expect(files.sort()).toEqual([
+    expect(dashboardFiles().sort()).toEqual([
       'strategy-performance.json',
       'system-health.json',
       'trading-overview.json',
@@ -120,7 +90,7 @@ describe('metric catalogue', () => {
       'utf8',
     );
     expect(ds).toContain('uid: prometheus');
-    for (const f of readdirSync(dashboardsDir).filter((n) => n.endsWith('.json'))) {
+    for (const f of dashboardFiles()) {
       const text = readFileSync(join(dashboardsDir, f), 'utf8');
       const uids = new Set([...text.matchAll(/"uid":\s*"([^"]+)"/g)].map((m) => m[1]));
       uids.delete(JSON.parse(text).uid);
