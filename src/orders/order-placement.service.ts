@@ -191,7 +191,6 @@ export class OrderPlacementService {
             (timer = setTimeout(() => reject(new Error('enqueue timed out')), this.o.enqueueTimeoutMs)),
         ),
       ]);
-      await this.o.store.markOutbox(order.id, this.o.clock.now(), 'enqueued');
       return true;
     } catch (err) {
       this.logger.warn(`order ${order.id} kept in the outbox: ${(err as Error).message}`);

@@ -15,14 +15,37 @@ describe('bracket orders and trailing stops (PostgreSQL, fake broker)', () => {
     await drop();
   });
 
-  async function filledEntry(stopLossPaise: number | undefined, opts: { trail?: number; broker?: FakeBroker } = {}) {
+  async function filledEntry(
+    stopLossPaise: number | undefined,
+    opts: { trail?: number; broker?: FakeBroker } = {},
+  ) {
     const broker = opts.broker ?? new FakeBroker();
     const clock = new ManualClock(Date.UTC(2026, 10, 27, 4, 0));
     const h = buildCore(ds, broker, { clock });
-    const bracket = new BracketManager({ ...h.core, instruments: { get: () => ({ tickSizePaise: 5 }) as never }, clock, alerts: { raise: (a) => void h.alerts.push(a) }, trailMinIntervalMs: 1_000 });
+    const bracket = new BracketManager({
+      ...h.core,
+      instruments: { get: () => ({ tickSizePaise: 5 }) as never },
+      clock,
+      alerts: { raise: (a) => void h.alerts.push(a) },
+      trailMinIntervalMs: 1_000,
+    });
     const coid = `br-${Math.random().toString(36).slice(2)}`;
     const { order } = await h.core.placement.place(
-      { clientOrderId: coid, symbol: 'NSE:SBIN-EQ', side: 'BUY', quantity: 10, type: 'LIMIT', pricePaise: 500_00, product: 'INTRADAY', validity: 'DAY', stopLossPaise, takeProfitPaise: 520_00, trailingStopPaise: opts.trail, userId: USER, createdAt: clock.now() },
+      {
+        clientOrderId: coid,
+        symbol: 'NSE:SBIN-EQ',
+        side: 'BUY',
+        quantity: 10,
+        type: 'LIMIT',
+        pricePaise: 500_00,
+        product: 'INTRADAY',
+        validity: 'DAY',
+        stopLossPaise,
+        takeProfitPaise: 520_00,
+        trailingStopPaise: opts.trail,
+        userId: USER,
+        createdAt: clock.now(),
+      },
       { origin: 'API' },
     );
     await h.core.submitter.submit(order.id);
@@ -34,12 +57,16 @@ describe('bracket orders and trailing stops (PostgreSQL, fake broker)', () => {
 
   it('places a protective SL-M and a LIMIT target for the filled quantity once the entry fills', async () => {
     const { children, bracket, entry } = await filledEntry(490_00);
-    expect(children.map((c) => [c.leg, c.type, c.side, c.quantity, c.triggerPricePaise ?? c.pricePaise]).sort()).toEqual([
+    expect(
+      children.map((c) => [c.leg, c.type, c.side, c.quantity, c.triggerPricePaise ?? c.pricePaise]).sort(),
+    ).toEqual([
       ['STOP', 'SL-M', 'SELL', 10, 490_00],
       ['TARGET', 'LIMIT', 'SELL', 10, 520_00],
     ]);
     await bracket.onOrder(entry);
-    expect(await ds.query(`SELECT count(*)::int AS n FROM orders WHERE parent_order_id = $1`, [entry.id])).toEqual([{ n: 2 }]);
+    expect(
+      await ds.query(`SELECT count(*)::int AS n FROM orders WHERE parent_order_id = $1`, [entry.id]),
+    ).toEqual([{ n: 2 }]);
   });
 
   it('cancels the stop when the target fills (one-cancels-other)', async () => {

@@ -152,7 +152,8 @@ describe('kill -9 of placement workers at seeded points', () => {
     let points = 0;
     let kills = 0;
     let hits = 0;
-    for (let round = 0; round < 12; round++) {
+    const maxRounds = Math.max(12, Math.ceil(MIN_POINTS / 4));
+    for (let round = 0; round < maxRounds; round++) {
       const results = await Promise.all(
         Array.from({ length: PARALLEL }, () => lifetime(Math.floor(rnd() * 2 ** 31))),
       );

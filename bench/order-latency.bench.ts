@@ -1,0 +1,200 @@
+/**
+ * Order latency: tick arrival -> strategy -> risk check -> signal executor -> order sink (PostgreSQL
+ * order + outbox in one transaction, Bull enqueue on Redis) -> worker claim -> broker submit call, at
+ * 10,000 ticks/s across 1,000 instruments. The broker is a stub that timestamps the submit call, so the
+ * figure is the platform's own latency. Real PostgreSQL and Redis (a scratch database and key prefix).
+ * Goal (issue 6): p50 <= 1 ms, p99 <= 3 ms including the Redis hop; the durable write before any send
+ * is what the at-most-once design costs, and is reported separately.
+ */
+import 'reflect-metadata';
+import Bull from 'bull';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { SystemClock } from '@/common/clock';
+import { dataSourceOptions } from '@/database/data-source.options';
+import { OrderSink, type OrderIntent, type Signal } from '@/domain/execution';
+import type { Instrument } from '@/domain/market';
+import type { OrderAck, PlaceOrderRequest } from '@/broker/broker.types';
+import { BullPlacementQueue } from '@/orders/bull-placement.queue';
+import { createOrdersCore } from '@/orders/orders-core';
+import { PERMISSIVE_RISK, type PlacementJob } from '@/orders/orders.ports';
+import { SignalExecutor } from '@/orders/signal-executor';
+import { RiskEngine } from '@/risk/risk-engine';
+import { FakeRiskView } from '@/risk/testing/fake-risk-view';
+
+const TICKS_PER_SEC = 10_000;
+const INSTRUMENTS = 1_000;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SIGNAL_EVERY = 10; // a trading instrument signals on every 10th of its ticks
+const TRADED_EVERY = 10; // one instrument in ten trades: ~100 orders/s at 10 ticks/s each
+const SERVER = process.env.TEST_DATABASE_SERVER ?? 'postgresql://postgres@127.0.0.1:5432';
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const dbName = `tb_bench_orders_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: `${SERVER}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const ds = new DataSource({ ...dataSourceOptions(`${SERVER}/${dbName}`), extra: { max: 20 } });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  const prefix = `tb-bench-${randomBytes(4).toString('hex')}`;
+  const queue = new Bull<PlacementJob>('orders', 'redis://127.0.0.1:6379/0', { prefix });
+
+  const clock = new SystemClock();
+  const instruments: Instrument[] = Array.from({ length: INSTRUMENTS }, (_, i) => ({
+    symbol: `NSE:SYM${i}-EQ`,
+    exchange: 'NSE',
+    tradingSymbol: `SYM${i}-EQ`,
+    token: String(10_000 + i),
+    name: `SYM${i}`,
+    instrumentType: 'EQ',
+    expiry: null,
+    strikePaise: null,
+    optionType: null,
+    lotSize: 1,
+    tickSizePaise: 5,
+  }));
+  const bySymbol = new Map(instruments.map((i) => [i.symbol, i]));
+  const tickAt = new Map<string, number>(); // clientOrderId -> tick arrival (performance.now)
+  const sinkAt = new Map<string, number>();
+  const total: number[] = [];
+  const inProcess: number[] = [];
+  const durable: number[] = [];
+  const tagToCoid = new Map<string, string>();
+  const broker = {
+    placeOrder: async (req: PlaceOrderRequest): Promise<OrderAck> => {
+      const coid = tagToCoid.get(req.tag);
+      const t0 = coid ? tickAt.get(coid) : undefined;
+      if (coid && t0 !== undefined) total.push(performance.now() - t0);
+      return { brokerOrderId: req.tag, uniqueOrderId: null };
+    },
+    findOrderByTag: async () => null,
+    orderBook: async () => [],
+    cancelOrder: async (id: string) => ({ brokerOrderId: id, uniqueOrderId: null }),
+    modifyOrder: async (r: { brokerOrderId: string }) => ({
+      brokerOrderId: r.brokerOrderId,
+      uniqueOrderId: null,
+    }),
+  };
+  const core = createOrdersCore({
+    ds,
+    broker,
+    queue: new BullPlacementQueue(queue),
+    instruments: { get: (s) => bySymbol.get(s) },
+    clock,
+    risk: PERMISSIVE_RISK,
+    rateLimitPerSec: 0,
+    resolveWindowMs: 30_000,
+    submitGraceMs: 30_000,
+    defaultTtlMs: 60_000,
+    enqueueTimeoutMs: 1_000,
+  });
+  void queue.process(16, (job) => core.submitter.submit(job.data.orderId));
+
+  class TimedSink extends OrderSink {
+    async submit(intent: OrderIntent) {
+      sinkAt.set(intent.clientOrderId, performance.now());
+      const { order } = await core.placement.place(intent, { origin: 'STRATEGY', riskChecked: true });
+      tagToCoid.set(order.ordertag, intent.clientOrderId);
+      durable.push(performance.now() - sinkAt.get(intent.clientOrderId)!);
+      return { accepted: true, orderId: order.id };
+    }
+  }
+  const view = new FakeRiskView();
+  for (const i of instruments)
+    view.addInstrument(i.symbol, 500_00, clock.now(), { lotSize: 1, tickSizePaise: 5 });
+  const risk = new RiskEngine({
+    view,
+    clock,
+    limits: { maxOrdersPerSecond: 0, maxOpenPositions: 0, maxGrossExposurePaise: 0, maxNetExposurePaise: 0 },
+  });
+  let seq = 0;
+  const executor = new SignalExecutor({
+    risk,
+    view,
+    sink: new TimedSink(),
+    clock,
+    sizing: { kind: 'FIXED_QUANTITY', quantity: 1 },
+    allowPyramiding: true,
+    newClientOrderId: () => `b-${++seq}`,
+  });
+  const counts = new Uint32Array(INSTRUMENTS);
+  let reported = 0;
+
+  const onTick = (idx: number, price: number): void => {
+    const arrived = performance.now();
+    const symbol = instruments[idx].symbol;
+    view.addInstrument(symbol, price, clock.now(), { lotSize: 1, tickSizePaise: 5 });
+    if (++counts[idx] % SIGNAL_EVERY !== 0 || idx % TRADED_EVERY !== 0) return; // the strategy: a signal every Nth tick
+    const signal: Signal = {
+      symbol,
+      side: counts[idx] % (2 * SIGNAL_EVERY) ? 'BUY' : 'SELL',
+      strength: 1,
+      reason: 'bench',
+      time: clock.now(),
+      strategyId: 'bench',
+    };
+    const coid = `b-${seq + 1}`;
+    tickAt.set(coid, arrived);
+    void executor.execute(signal).then(
+      (r) => {
+        if (r.status === 'SUBMITTED') inProcess.push(sinkAt.get(coid)! - arrived);
+        else if (!reported++) console.log('first non-submitted result:', JSON.stringify(r).slice(0, 300));
+      },
+      (err: Error) => {
+        if (!reported++) console.log('executor failed:', err.message);
+      },
+    );
+  };
+
+  const perBatch = TICKS_PER_SEC / 100;
+  let emitted = 0;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      for (let k = 0; k < perBatch; k++, emitted++)
+        onTick(emitted % INSTRUMENTS, 500_00 + ((emitted * 7) % 200) * 5);
+      if (emitted >= TICKS_PER_SEC * SECONDS) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 10);
+  });
+  const tickSecs = (performance.now() - started) / 1000;
+  const expected = Math.floor(emitted / SIGNAL_EVERY / TRADED_EVERY);
+  const deadline = Date.now() + 30_000;
+  while (total.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+
+  const f = (x: number) => x.toFixed(2);
+  console.log(
+    `ticks: ${emitted} over ${tickSecs.toFixed(1)} s (${Math.round(emitted / tickSecs)}/s) across ${INSTRUMENTS} instruments; orders submitted: ${total.length}/${expected}`,
+  );
+  console.log(
+    `tick -> broker submit (incl. PostgreSQL write + Redis hop + claim): p50 ${f(pct(total, 50))} ms, p99 ${f(pct(total, 99))} ms (goal p50 <= 1, p99 <= 3; ratio p50 ${f(pct(total, 50) / 1)}x, p99 ${f(pct(total, 99) / 3)}x)`,
+  );
+  console.log(
+    `  tick -> order sink (strategy + risk + executor, in process): p50 ${f(pct(inProcess, 50))} ms, p99 ${f(pct(inProcess, 99))} ms`,
+  );
+  console.log(`  sink durable write + enqueue: p50 ${f(pct(durable, 50))} ms, p99 ${f(pct(durable, 99))} ms`);
+
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  await ds.destroy();
+  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await admin.end();
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
