@@ -10,6 +10,8 @@ import {
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@/config/app-config';
 import { HealthRegistry } from '@/health/health-registry';
+import type Redis from 'ioredis';
+import { REDIS, RedisKeys } from '@/redis/redis.module';
 import { AngelOneGateway } from './angel-one/angel-one.gateway';
 import { CredentialCipher } from './angel-one/session/credential-cipher';
 import { TypeOrmSessionStore } from './angel-one/session/session-store';
@@ -17,13 +19,15 @@ import { BrokerGateway } from './broker-gateway';
 import { BROKER_SETTINGS_READY, type BrokerSettingsReady } from './broker.constants';
 import { InstrumentCatalog } from './instruments/instrument-catalog';
 import { InstrumentService } from './instruments/instrument.service';
+import { createPaperGateway } from './paper/paper-gateway.factory';
 
 /** Connects at boot (without blocking it), reports broker health, and closes sockets on shutdown. */
 @Injectable()
 class BrokerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('BrokerModule');
   constructor(
-    @Inject(AngelOneGateway) private readonly gateway: AngelOneGateway,
+    @Inject(AngelOneGateway) private readonly angel: AngelOneGateway,
+    private readonly gateway: BrokerGateway,
     private readonly health: HealthRegistry,
     private readonly config: AppConfig,
   ) {}
@@ -40,7 +44,7 @@ class BrokerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       this.log.warn('no broker credentials configured; the broker stays disconnected');
       return;
     }
-    this.health.register('broker', async () => this.gateway.health(), { critical: true });
+    this.health.register('broker', async () => this.angel.health(), { critical: true });
     this.gateway.connect().catch((e: Error) => this.log.error(`broker connect failed: ${e.message}`));
   }
 
@@ -50,8 +54,8 @@ class BrokerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 }
 
 /**
- * The broker port for the whole app: `BrokerGateway` bound to the Angel One adapter (the paper adapter
- * can be bound here later), plus `InstrumentService`/`InstrumentCatalog`. Settings come from
+ * The broker port for the whole app: `BrokerGateway` bound to the Angel One adapter (simulated and live
+ * modes) or to the paper gateway over it (paper mode), plus `InstrumentService`/`InstrumentCatalog`. Settings come from
  * `AppConfig.broker` (ANGEL_*), which simulated mode points at the embedded simulator.
  */
 @Global()
@@ -80,11 +84,26 @@ class BrokerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
           store: new TypeOrmSessionStore(ds, new CredentialCipher(config.credentialsKey)),
           logger: (context) => new Logger(context),
           // Order updates are consumed where orders are processed; the broker allows 3 sockets per client.
-          orderUpdates: config.hasRole('worker'),
+          // Paper mode fills locally, so it needs no broker order-update socket.
+          orderUpdates: config.hasRole('worker') && config.tradingMode !== 'paper',
         });
       },
     },
-    { provide: BrokerGateway, useExisting: AngelOneGateway },
+    {
+      // Paper mode: market data from Angel One, orders filled locally at bid/ask from the depth.
+      provide: BrokerGateway,
+      inject: [AppConfig, AngelOneGateway, InstrumentCatalog, REDIS, RedisKeys],
+      useFactory: (
+        config: AppConfig,
+        angel: AngelOneGateway,
+        catalog: InstrumentCatalog,
+        redis: Redis,
+        keys: RedisKeys,
+      ): BrokerGateway =>
+        config.tradingMode === 'paper'
+          ? createPaperGateway({ config, inner: angel, catalog, redis, redisKey: keys.key('paper', 'book') })
+          : angel,
+    },
     {
       provide: InstrumentCatalog,
       inject: [DataSource],
