@@ -184,6 +184,28 @@ async function main(): Promise<void> {
   );
   console.log(`  sink durable write + enqueue: p50 ${f(pct(durable, 50))} ms, p99 ${f(pct(durable, 99))} ms`);
 
+  // The floor: one order at a time with no tick flood, so each figure is pure path latency, not queueing.
+  const floor: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const before = total.length;
+    const symbol = instruments[(i * 10) % INSTRUMENTS].symbol;
+    const coid = `b-${seq + 1}`;
+    tickAt.set(coid, performance.now());
+    await executor.execute({
+      symbol,
+      side: i % 2 ? 'SELL' : 'BUY',
+      strength: 1,
+      reason: 'bench',
+      time: clock.now(),
+      strategyId: 'bench',
+    });
+    while (total.length === before) await new Promise((r) => setImmediate(r));
+    floor.push(total[total.length - 1]);
+  }
+  console.log(
+    `  one order at a time, no tick load: p50 ${f(pct(floor, 50))} ms, p99 ${f(pct(floor, 99))} ms`,
+  );
+
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
   await ds.destroy();

@@ -90,7 +90,8 @@ export class OrderPlacementService {
     const userId = intent.userId ?? SYSTEM_USER_ID;
     const clientOrderId = intent.clientOrderId || randomUUID();
     if (clientOrderId.length > 64) throw invalidOrder('clientOrderId is longer than 64 characters');
-    const existing = await store.findByClientOrderId(userId, clientOrderId);
+    // The insert is idempotent on its own (ON CONFLICT); the early read spares a repeat the risk check and routing.
+    const existing = opts.riskChecked ? null : await store.findByClientOrderId(userId, clientOrderId);
     if (existing) return { order: toOrderView(existing), created: false };
 
     const inst = await this.o.instruments.get(intent.symbol);
