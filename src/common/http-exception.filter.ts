@@ -59,7 +59,7 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
         message: 'not ready',
         requestId,
         ...res,
-      } as ErrorBody;
+      };
     if (typeof res === 'object' && res !== null) {
       const r = res as { message?: unknown; code?: string; details?: unknown; error?: string };
       if (Array.isArray(r.message)) {
@@ -115,6 +115,16 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
       requestId,
     };
   }
+  if (isBrokerFailure(exception)) {
+    // The broker (or the simulator) failed a call a route depended on: the client did nothing wrong.
+    return {
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      code: 'BROKER_UNAVAILABLE',
+      message: `the broker could not answer: ${exception.message}`,
+      details: { route: exception.route, kind: exception.kind, brokerCode: exception.code ?? undefined },
+      requestId,
+    };
+  }
   if (isConnectionError(exception)) {
     return {
       statusCode: HttpStatus.SERVICE_UNAVAILABLE,
@@ -141,4 +151,11 @@ function isHealthReport(
   res: unknown,
 ): res is { status: string; info: object; error: object; details: object } {
   return typeof res === 'object' && res !== null && 'status' in res && 'details' in res && 'error' in res;
+}
+
+/** BrokerError by shape (src/broker/broker.errors.ts); its message is already trimmed and free of secrets. */
+function isBrokerFailure(
+  e: unknown,
+): e is { message: string; route: string; kind: string; code: string | null } {
+  return e instanceof Error && e.name === 'BrokerError' && typeof (e as { kind?: unknown }).kind === 'string';
 }
