@@ -55,7 +55,10 @@ export interface OrderPlacementOptions {
   routing?: RoutingSettings;
   /** Entries are refused while reconciliation reports a mismatch (exits still pass). */
   entriesBlocked?: () => string | null;
-  isExit?: (intent: OrderIntent) => boolean;
+  /** Everything but SYSTEM exits is refused (trading halted until the startup reconciliation passes). */
+  allBlocked?: () => string | null;
+  /** Asked only while entries are blocked: does this order reduce an existing position? */
+  isExit?: (intent: OrderIntent) => boolean | Promise<boolean>;
   defaultTtlMs: number;
   /** How long the API waits for Redis before leaving the job to the outbox relay. */
   enqueueTimeoutMs: number;
@@ -102,8 +105,12 @@ export class OrderPlacementService {
     let refusal: { reason: string; message: string } | null = null;
     const shape = validateOrderShape(intent, inst);
     if (!shape.ok) refusal = { reason: shape.reason, message: shape.message };
-    const exit = this.o.isExit?.(intent) ?? false;
-    const blocked = this.o.entriesBlocked?.() ?? null;
+    // Before the startup reconciliation passes nothing trades but the kill switch's own exits (SYSTEM);
+    // after a mismatch, exits still pass and only new entries wait.
+    const halted = opts.origin === 'SYSTEM' ? null : (this.o.allBlocked?.() ?? null);
+    if (!refusal && halted) refusal = { reason: 'RECONCILIATION_MISMATCH', message: halted };
+    const blocked = refusal ? null : (this.o.entriesBlocked?.() ?? null);
+    const exit = blocked ? await (this.o.isExit?.(intent) ?? false) : false;
     if (!refusal && blocked && !exit) refusal = { reason: 'RECONCILIATION_MISMATCH', message: blocked };
     if (!refusal && !opts.riskChecked) {
       const outcome = await this.o.risk.check(intent, { exit });

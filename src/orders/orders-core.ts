@@ -35,7 +35,8 @@ export interface OrdersCoreOptions {
   defaultTtlMs: number;
   enqueueTimeoutMs: number;
   entriesBlocked?: () => string | null;
-  isExit?: (intent: OrderIntent) => boolean;
+  allBlocked?: () => string | null;
+  isExit?: (intent: OrderIntent) => boolean | Promise<boolean>;
   probe?: OrderSubmitterOptions['probe'];
   /** Trailing stops move at most this often each (default 2 s), within the broker's modify limit. */
   trailMinIntervalMs?: number;
@@ -90,6 +91,7 @@ export function createOrdersCore(o: OrdersCoreOptions): OrdersCore {
     bus: o.bus,
     routing: o.routing,
     entriesBlocked: o.entriesBlocked,
+    allBlocked: o.allBlocked,
     isExit: o.isExit,
     defaultTtlMs: o.defaultTtlMs,
     enqueueTimeoutMs: o.enqueueTimeoutMs,

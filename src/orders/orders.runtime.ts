@@ -15,6 +15,7 @@ import { EventBus } from '@/common/event-bus';
 import { AppConfig } from '@/config/app-config';
 import { BrokerError } from '@/broker/broker.errors';
 import { BrokerGateway } from '@/broker/broker-gateway';
+import type { OrderIntent } from '@/domain/execution';
 import type { ProductType } from '@/domain/market';
 import { InstrumentCatalog } from '@/broker/instruments/instrument-catalog';
 import { AlertService } from '@/monitoring/alerts/alert.service';
@@ -26,6 +27,7 @@ import {
   ORDERS_POSITIONS,
   ORDERS_RISK,
   PERMISSIVE_RISK,
+  SYSTEM_USER_ID,
   type InstrumentLookup,
   type OrdersAlertSink,
   type OrdersRiskPort,
@@ -98,6 +100,8 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       defaultTtlMs: DEFAULT_TTL_MS,
       enqueueTimeoutMs: 1_000,
       entriesBlocked: () => this.gate.entriesBlocked(),
+      allBlocked: () => this.gate.allBlocked(),
+      isExit: (intent) => this.isExit(intent),
     });
     this.reconciler = new Reconciler({
       ds,
@@ -168,6 +172,17 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
        FROM trades t JOIN orders o ON o.id = t.order_id GROUP BY t.user_id, t.symbol, o.product`,
       );
     return rows.map((r) => ({ ...r, quantity: Number(r.quantity) })).filter((r) => r.quantity !== 0);
+  }
+
+  /** An order that only reduces the user's existing position in the symbol and product. */
+  private async isExit(intent: OrderIntent): Promise<boolean> {
+    const userId = intent.userId ?? SYSTEM_USER_ID;
+    const pos = (await this.netPositions()).find(
+      (p) => p.userId === userId && p.symbol === intent.symbol && p.product === intent.product,
+    );
+    if (!pos) return false;
+    const reduces = pos.quantity > 0 ? intent.side === 'SELL' : intent.side === 'BUY';
+    return reduces && intent.quantity <= Math.abs(pos.quantity);
   }
 
   async reconcile(trigger: Parameters<Reconciler['run']>[0]): Promise<void> {
