@@ -18,6 +18,7 @@ import { BrokerGateway } from '@/broker/broker-gateway';
 import type { OrderIntent } from '@/domain/execution';
 import type { ProductType } from '@/domain/market';
 import { InstrumentCatalog } from '@/broker/instruments/instrument-catalog';
+import { HealthRegistry } from '@/health/health-registry';
 import { AlertService } from '@/monitoring/alerts/alert.service';
 import { QUEUES } from '@/queues/queue.constants';
 import { BullPlacementQueue } from './bull-placement.queue';
@@ -116,6 +117,8 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // Degraded (not down) while placements wait in the outbox (Redis away) or an order's fate is unknown.
+    this.optional(HealthRegistry)?.register('orders', () => this.health(), { critical: false });
     this.every(RELAY_MS, () => this.core.relay.runOnce());
     this.every(2_000, () => this.gate.refresh());
     await this.gate.refresh().catch(() => undefined);
@@ -172,6 +175,18 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
        FROM trades t JOIN orders o ON o.id = t.order_id GROUP BY t.user_id, t.symbol, o.product`,
       );
     return rows.map((r) => ({ ...r, quantity: Number(r.quantity) })).filter((r) => r.quantity !== 0);
+  }
+
+  private async health(): Promise<{ up: boolean; details: Record<string, unknown> }> {
+    const [row]: { stale: number; unknown: number }[] = await this.core.store.ds.query(
+      `SELECT (SELECT count(*)::int FROM order_outbox WHERE done_at IS NULL AND created_at < now() - interval '10 seconds') AS stale,
+              (SELECT count(*)::int FROM orders WHERE status = 'UNKNOWN') AS unknown`,
+    );
+    const blocked = this.gate.entriesBlocked();
+    return {
+      up: row.stale === 0 && row.unknown === 0 && !blocked,
+      details: { outboxBacklog: row.stale, unknownOrders: row.unknown, tradingGate: blocked ?? 'open' },
+    };
   }
 
   /** An order that only reduces the user's existing position in the symbol and product. */
