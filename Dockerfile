@@ -12,6 +12,7 @@ RUN npm ci --no-audit --no-fund
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
+COPY config ./config
 COPY migrations ./migrations
 COPY scripts ./scripts
 RUN npm run build \
