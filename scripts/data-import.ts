@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     console.error(`--symbol must look like NSE:SBIN-EQ (got ${JSON.stringify(argv.symbol)})`);
     return 2;
   }
-  const parsed = parseCandleCsv(await readFile(argv.file, 'utf8'));
+  const parsed = parseCandleCsv(await readFile(argv.file, 'utf8'), argv.interval);
   if (!parsed.ok) {
     console.error(`${argv.file}: refused, nothing imported`);
     for (const e of parsed.errors) console.error(`  line ${e.line}: ${e.reason}`);
@@ -43,6 +43,7 @@ async function main(): Promise<number> {
   }
   for (const d of parsed.duplicates)
     console.warn(`  line ${d.line}: duplicate of line ${d.firstLine} (${d.timestamp}), kept once`);
+  for (const w of parsed.warnings ?? []) console.warn(`  line ${w.line}: ${w.kind}: ${w.message}`);
   if (argv['dry-run']) {
     console.log(`${argv.file}: ${parsed.rows.length} valid candles (dry run, nothing imported)`);
     return 0;

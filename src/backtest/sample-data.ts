@@ -86,15 +86,5 @@ export function sampleCandles(o: SampleOptions): Candle[] {
   return out;
 }
 
-/** The CSV form (rupee prices, ISO timestamps with +05:30) the CLI reads. */
-export function candlesToCsv(candles: readonly Candle[]): string {
-  const lines = ['timestamp,open,high,low,close,volume'];
-  const r = (p: number): string => (p / 100).toFixed(2);
-  for (const c of candles) {
-    const ist = new Date(c.start + 330 * 60_000).toISOString().slice(0, 19);
-    lines.push(
-      `${ist}+05:30,${r(c.openPaise)},${r(c.highPaise)},${r(c.lowPaise)},${r(c.closePaise)},${c.volume}`,
-    );
-  }
-  return lines.join('\n') + '\n';
-}
+/** The CSV form the CLI reads (rupee prices, IST timestamps with +05:30): the market-data export's. */
+export { candlesToCsv } from '@/market-data/storage/candle-csv';

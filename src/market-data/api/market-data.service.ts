@@ -24,6 +24,7 @@ import {
 } from '@/market-data/market-data.errors';
 import { MarketDataKeys } from '@/market-data/market-data.keys';
 import { candlesToCsv, parseCandleCsv, parseCsvTime } from '@/market-data/storage/candle-csv';
+import type { CandleValues } from '@/market-data/storage/candle-csv-reader';
 import { CandleStore, type ImportReport } from '@/market-data/storage/candle-store';
 import type { BackfillJobData } from '@/market-data/backfill/backfill.processor';
 
@@ -44,14 +45,7 @@ export interface DepthView {
 export interface CandlePage {
   symbol: string;
   interval: Interval;
-  items: {
-    start: number;
-    openPaise: number;
-    highPaise: number;
-    lowPaise: number;
-    closePaise: number;
-    volume: number;
-  }[];
+  items: CandleValues[];
   /** Pass as `from` to read the next page; null at the end of the range. */
   nextFrom: number | null;
 }
@@ -185,17 +179,23 @@ export class MarketDataService {
   async importCsv(
     q: { symbol: string; interval: string; replace?: boolean },
     body: unknown,
-  ): Promise<ImportReport & { duplicatesInFile: { line: number; firstLine: number; timestamp: string }[] }> {
+  ): Promise<
+    ImportReport & {
+      duplicatesInFile: { line: number; firstLine: number; timestamp: string }[];
+      /** Gaps and zero-volume bars in the file: imported, but worth a look. */
+      warnings: { line: number; kind: string; message: string }[];
+    }
+  > {
     if (!isInterval(q.interval)) throw new BadIntervalError(q.interval);
     await this.instrument(q.symbol);
     if (typeof body !== 'string' || body.length === 0)
       throw new BadCsvError([
         { line: 1, reason: 'send the CSV as the request body with Content-Type text/csv' },
       ]);
-    const parsed = parseCandleCsv(body);
+    const parsed = parseCandleCsv(body, q.interval);
     if (!parsed.ok) throw new BadCsvError(parsed.errors);
     const report = await this.candles.importRows(q.symbol, q.interval, parsed.rows, { replace: q.replace });
-    return { ...report, duplicatesInFile: parsed.duplicates };
+    return { ...report, duplicatesInFile: parsed.duplicates, warnings: parsed.warnings ?? [] };
   }
 
   async enqueueBackfill(

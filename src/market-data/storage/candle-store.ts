@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Candle, Interval } from '@/domain/market';
 import type { CandleSource } from './candle.entity';
-import { sameValues, type CsvRow } from './candle-csv';
+import { rowToCandle, sameValues, type CsvRow } from './candle-csv-reader';
 
 export interface ImportConflict {
   line: number;
@@ -73,17 +73,7 @@ export class CandleStore {
       const replace: Candle[] = [];
       for (const row of rows) {
         const have = existing.get(row.start);
-        const candle: Candle = {
-          symbol,
-          interval,
-          start: row.start,
-          openPaise: row.openPaise,
-          highPaise: row.highPaise,
-          lowPaise: row.lowPaise,
-          closePaise: row.closePaise,
-          volume: row.volume,
-          closed: true,
-        };
+        const candle = rowToCandle(row, symbol, interval);
         if (!have) fresh.push(candle);
         else if (sameValues(have, row)) report.unchanged++;
         else {
