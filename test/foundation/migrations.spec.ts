@@ -22,7 +22,11 @@ describe('migrations', () => {
     const applied = await ds.runMigrations({ transaction: 'each' });
     expect(applied.length).toBeGreaterThan(0);
     const tables = async () =>
-      (await ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`))[0].n as number;
+      (
+        await ds.query(
+          `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`,
+        )
+      )[0].n as number;
     expect(await tables()).toBeGreaterThan(3);
     for (let i = 0; i < applied.length; i++) await ds.undoLastMigration({ transaction: 'each' });
     expect(await tables()).toBe(0);
@@ -31,7 +35,9 @@ describe('migrations', () => {
   });
 
   it('match the entities: generating a migration finds no difference', async () => {
-    expect(ds.entityMetadatas.map((m) => m.tableName)).toEqual(expect.arrayContaining(['users', 'refresh_tokens', 'api_keys', 'audit_log']));
+    expect(ds.entityMetadatas.map((m) => m.tableName)).toEqual(
+      expect.arrayContaining(['users', 'refresh_tokens', 'api_keys', 'audit_log']),
+    );
     const sql = await ds.driver.createSchemaBuilder().log();
     expect(sql.upQueries.map((q) => q.query)).toEqual([]);
   });
