@@ -26,7 +26,15 @@ import { StrategiesModule } from '@/strategies/nest/strategies.module';
  * The whole platform. Feature modules are listed in FEATURE_MODULES; each decides from
  * `AppConfig.roles` (api, worker, feed) what it runs in this process.
  */
-const FEATURE_MODULES: DynamicModule['imports'] = [BrokerModule, RiskModule, AlertsModule, OrdersModule, MarketDataModule, BacktestModule, StrategiesModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [
+  BrokerModule,
+  RiskModule,
+  AlertsModule,
+  OrdersModule,
+  MarketDataModule,
+  BacktestModule,
+  StrategiesModule,
+];
 
 @Module({})
 export class AppModule {

@@ -46,14 +46,12 @@ async function startProbe(config: AppConfig, reason: () => string): Promise<Fast
     return reply.status(503).send({ status: 'error', info: {}, error: down, details: down });
   });
   app.setNotFoundHandler(async (req, reply) =>
-    reply
-      .status(503)
-      .send({
-        statusCode: 503,
-        code: 'SERVICE_UNAVAILABLE',
-        message: 'starting: the database is unavailable',
-        requestId: String(req.id),
-      }),
+    reply.status(503).send({
+      statusCode: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'starting: the database is unavailable',
+      requestId: String(req.id),
+    }),
   );
   try {
     await app.listen({ port: config.env.PORT, host: config.env.HOST });

@@ -15,7 +15,9 @@ describe('operator documentation stays in step with the code', () => {
 
   it('docs/operations.md names every alert rule and every metric the alert rules and dashboards use', () => {
     const text = doc('operations.md');
-    const rules = [...readFileSync(join(root, 'docker', 'prometheus', 'alerts.yml'), 'utf8').matchAll(/- alert: (\w+)/g)].map((m) => m[1]);
+    const rules = [
+      ...readFileSync(join(root, 'docker', 'prometheus', 'alerts.yml'), 'utf8').matchAll(/- alert: (\w+)/g),
+    ].map((m) => m[1]);
     expect(rules.filter((r) => !text.includes(r))).toEqual([]);
     expect(Object.keys(METRIC_CATALOGUE).filter((m) => !text.includes(m))).toEqual([]);
   });
@@ -24,6 +26,7 @@ describe('operator documentation stays in step with the code', () => {
     expect(doc('architecture.md')).toMatch(/```mermaid/);
     expect(doc('operations.md')).toMatch(/## Back up and restore/);
     const live = doc('live-trading-checklist.md');
-    for (const topic of ['static IP', 'TOTP', 'paper', 'kill switch', 'UNCONFIRMED']) expect(live).toContain(topic);
+    for (const topic of ['static IP', 'TOTP', 'paper', 'kill switch', 'UNCONFIRMED'])
+      expect(live).toContain(topic);
   });
 });

@@ -88,7 +88,9 @@ describe('process startup and shutdown', () => {
       expect(end.code === 0 || end.signal === 'SIGTERM').toBe(true);
       expect(output()).not.toMatch(/"level":50/);
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n--- process output ---\n${output().slice(-3000)}`, { cause: err });
+      throw new Error(`${(err as Error).message}\n--- process output ---\n${output().slice(-3000)}`, {
+        cause: err,
+      });
     } finally {
       proc.kill('SIGKILL');
       await proxy.down();
