@@ -80,6 +80,15 @@ describe('market data REST and WebSocket (e2e)', () => {
   it('finds instruments, names an unknown symbol in a 404, and refuses bad intervals and ranges with 400', async () => {
     const page = await get('/api/v1/instruments?q=SBIN').expect(200);
     expect(page.body).toMatchObject({ total: 1, page: 1, items: [{ symbol: 'NSE:SBIN-EQ' }] });
+    // Without text: filter by exchange and page through everything, with the exact total.
+    const first = await get('/api/v1/instruments?exchange=NSE&pageSize=1').expect(200);
+    expect(first.body).toMatchObject({ total: 2, page: 1, items: [{ symbol: 'NSE:INFY-EQ' }] });
+    const second = await get('/api/v1/instruments?exchange=NSE&pageSize=1&page=2').expect(200);
+    expect(second.body).toMatchObject({ total: 2, page: 2, items: [{ symbol: 'NSE:SBIN-EQ' }] });
+    expect((await get('/api/v1/instruments?exchange=NFO').expect(200)).body).toMatchObject({
+      total: 0,
+      items: [],
+    });
     await get('/api/v1/instruments/NSE:SBIN-EQ').expect(200);
     const missing = await get('/api/v1/instruments/NSE:NOPE-EQ').expect(404);
     expect(missing.body).toMatchObject({ code: 'UNKNOWN_SYMBOL' });

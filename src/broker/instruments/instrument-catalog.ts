@@ -103,6 +103,39 @@ export class InstrumentCatalog {
     return rows.map(fromEntity);
   }
 
+  /**
+   * One page of the instrument list, optionally filtered by text, exchange and type, with the exact total.
+   * Without `q` it lists in symbol order (e.g. every NFO contract).
+   */
+  async page(s: {
+    q?: string;
+    exchange?: Exchange;
+    type?: InstrumentType;
+    offset: number;
+    limit: number;
+  }): Promise<{ items: Instrument[]; total: number }> {
+    const q = (s.q ?? '').trim().toUpperCase();
+    const qb = this.db.getRepository(InstrumentEntity).createQueryBuilder('i');
+    if (q) {
+      qb.where('(upper(i.trading_symbol) LIKE :p OR upper(i.name) LIKE :c OR upper(i.symbol) LIKE :p)', {
+        p: `${escapeLike(q)}%`,
+        c: `%${escapeLike(q)}%`,
+      });
+    }
+    if (s.exchange) qb.andWhere('i.exchange = :ex', { ex: s.exchange });
+    if (s.type) qb.andWhere('i.instrument_type = :t', { t: s.type });
+    if (q)
+      qb.orderBy('CASE WHEN upper(i.trading_symbol) LIKE :p THEN 0 ELSE 1 END', 'ASC').addOrderBy(
+        'length(i.trading_symbol)',
+        'ASC',
+      );
+    qb.addOrderBy('i.symbol', 'ASC')
+      .offset(Math.max(0, s.offset))
+      .limit(Math.min(Math.max(s.limit, 1), 500));
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map(fromEntity), total };
+  }
+
   /** Loads the table into the in-memory index once (call again after another process refreshed it). */
   ensure(force = false): Promise<void> {
     if (this.loaded && !force) return Promise.resolve();

@@ -2,8 +2,6 @@ import type { Instrument } from '@/domain/market';
 import type { InstrumentCatalog } from '@/broker/instruments/instrument-catalog';
 import { InstrumentDirectory, type InstrumentPage, type InstrumentQuery } from './instrument-directory';
 
-const MAX_HITS = 200;
-
 /**
  * The directory over the broker module's instrument table. A miss triggers at most one reload a minute,
  * so an instrument master refreshed by another process becomes visible without a restart.
@@ -12,7 +10,7 @@ export class CatalogInstrumentDirectory extends InstrumentDirectory {
   private lastReload = 0;
 
   constructor(
-    private readonly catalog: Pick<InstrumentCatalog, 'get' | 'search' | 'ensure'>,
+    private readonly catalog: Pick<InstrumentCatalog, 'get' | 'page' | 'ensure'>,
     private readonly now: () => number = Date.now,
   ) {
     super();
@@ -26,17 +24,15 @@ export class CatalogInstrumentDirectory extends InstrumentDirectory {
     return this.catalog.get(symbol);
   }
 
-  /** `total` counts matches up to 200 (the catalog's search cap). */
+  /** Text search is optional: `?exchange=NFO&type=OPTIDX` alone pages through every matching contract. */
   async search(q: InstrumentQuery): Promise<InstrumentPage> {
-    const hits = q.q
-      ? await this.catalog.search({ q: q.q, exchange: q.exchange, type: q.type, limit: MAX_HITS })
-      : [];
-    const start = (q.page - 1) * q.pageSize;
-    return {
-      items: hits.slice(start, start + q.pageSize),
-      total: hits.length,
-      page: q.page,
-      pageSize: q.pageSize,
-    };
+    const { items, total } = await this.catalog.page({
+      q: q.q,
+      exchange: q.exchange,
+      type: q.type,
+      offset: (q.page - 1) * q.pageSize,
+      limit: q.pageSize,
+    });
+    return { items, total, page: q.page, pageSize: q.pageSize };
   }
 }
