@@ -2,6 +2,9 @@
  * Runs backtest jobs over the CPU cores with worker_threads. The candles go to each worker once as
  * columns in SharedArrayBuffers (no per-job copying of a million objects); jobs are handed out one at a
  * time so a slow candidate never idles the other cores. With one worker or one job it runs inline.
+ *
+ * Cancellation: no job starts once `isCancelled()` is true, and the jobs already running stop at the
+ * engine's next progress check (a shared flag the workers read), coming back as `cancelled`.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -25,7 +28,26 @@ export interface EvalOutcome {
   equityTimes?: number[];
   equity?: number[];
   error?: string;
+  /** Stopped by a cancellation before the end of its bars: no metrics. */
+  cancelled?: boolean;
 }
+
+export interface PoolHooks {
+  /** After each job that finished (cancelled ones excluded): how many of the pool's jobs are done. */
+  onJobDone?: (done: number, total: number) => void;
+  /** Inline runs only (workers report per job): progress through the running job, 0..1. */
+  onJobProgress?: (fraction: number) => void;
+  isCancelled?: () => boolean;
+}
+
+/** What a worker thread is started with: the candles and the cancel flag (Int32 0/1), both shared. */
+export interface WorkerInput {
+  candles: SharedCandles;
+  cancel: SharedArrayBuffer;
+}
+
+/** How often the pool looks at `isCancelled` while jobs run in worker threads. */
+const CANCEL_POLL_MS = 50;
 
 export interface SharedCandles {
   symbol: string;
@@ -67,11 +89,28 @@ export function unshareCandles(s: SharedCandles): Candle[] {
   return out;
 }
 
-export async function evaluate(candles: readonly Candle[], job: EvalJob): Promise<EvalOutcome> {
+export async function evaluate(
+  candles: readonly Candle[],
+  job: EvalJob,
+  hooks: { isCancelled?: () => boolean; onProgress?: (fraction: number) => void } = {},
+): Promise<EvalOutcome> {
   try {
-    const out = await runSpec(candles.slice(job.from, job.to), job.spec, { startIndex: job.startIndex });
+    const { isCancelled, onProgress } = hooks;
+    const out = await runSpec(candles.slice(job.from, job.to), job.spec, {
+      startIndex: job.startIndex,
+      isCancelled,
+      // The engine also reports the end of a cancelled run as done; the pool reports finished jobs.
+      ...(onProgress
+        ? {
+            onProgress: (d: number, t: number) => {
+              if (d < t) onProgress(d / t);
+            },
+          }
+        : {}),
+    });
     if (!out.ok) return { id: job.id, error: `${out.code}: ${out.message}` };
     const r = out.result;
+    if (r.cancelled) return { id: job.id, cancelled: true };
     return {
       id: job.id,
       metrics: r.metrics,
@@ -86,14 +125,28 @@ export async function runPool(
   candles: readonly Candle[],
   jobs: EvalJob[],
   workers = availableParallelism(),
+  hooks: PoolHooks = {},
 ): Promise<Map<string, EvalOutcome>> {
   const results = new Map<string, EvalOutcome>();
+  const cancelled = hooks.isCancelled ?? (() => false);
+  let done = 0;
+  const finished = (r: EvalOutcome): void => {
+    results.set(r.id, r);
+    if (!r.cancelled) hooks.onJobDone?.(++done, jobs.length);
+  };
   const count = Math.max(1, Math.min(workers, jobs.length));
   if (count === 1) {
-    for (const j of jobs) results.set(j.id, await evaluate(candles, j));
+    for (const j of jobs) {
+      if (cancelled()) break;
+      finished(await evaluate(candles, j, { isCancelled: cancelled, onProgress: hooks.onJobProgress }));
+    }
     return results;
   }
-  const shared = shareCandles(candles);
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const input: WorkerInput = { candles: shareCandles(candles), cancel: flag.buffer };
+  const poll = setInterval(() => {
+    if (cancelled()) Atomics.store(flag, 0, 1);
+  }, CANCEL_POLL_MS);
   const queue = [...jobs];
   const ts = __filename.endsWith('.ts');
   const file = ts
@@ -107,28 +160,33 @@ export async function runPool(
         require.resolve('tsconfig-paths/register'),
       ]
     : [];
-  await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const w = new Worker(file, {
-            workerData: shared,
-            execArgv,
-            env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
-          });
-          const next = (): void => {
-            const job = queue.shift();
-            if (job) w.postMessage(job);
-            else void w.terminate().then(() => resolve());
-          };
-          w.on('message', (m: EvalOutcome | 'ready') => {
-            if (m !== 'ready') results.set(m.id, m);
-            next();
-          });
-          w.on('error', reject);
-        }),
-    ),
-  );
+  try {
+    await Promise.all(
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const w = new Worker(file, {
+              workerData: input,
+              execArgv,
+              env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+            });
+            const next = (): void => {
+              if (cancelled()) Atomics.store(flag, 0, 1);
+              const job = Atomics.load(flag, 0) === 1 ? undefined : queue.shift();
+              if (job) w.postMessage(job);
+              else void w.terminate().then(() => resolve());
+            };
+            w.on('message', (m: EvalOutcome | 'ready') => {
+              if (m !== 'ready') finished(m);
+              next();
+            });
+            w.on('error', reject);
+          }),
+      ),
+    );
+  } finally {
+    clearInterval(poll);
+  }
   return results;
 }

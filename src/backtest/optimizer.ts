@@ -6,12 +6,15 @@
  *   degradation IS -> OOS per candidate, so an over-fitted winner is visible.
  * - `walkForward`: rolling or anchored windows; optimise on each in-sample window, run the winner on
  *   the following out-of-sample window, and stitch the out-of-sample equity into one curve.
+ * Both report progress (a fraction of all the backtests to run, never decreasing) and stop early when
+ * `isCancelled()` turns true: no candidate or window starts after it, running ones stop at the engine's
+ * next check, and the result holds only what was fully evaluated.
  */
 import type { Candle } from '@/domain/market';
 import type { BacktestSpec } from '@/backtest/backtest-spec';
 import type { BacktestMetrics } from '@/backtest/metrics';
 import { seededRandom } from '@/backtest/sample-data';
-import { runPool, type EvalJob, type EvalOutcome } from '@/backtest/optimizer-pool';
+import { runPool, type EvalJob, type PoolHooks } from '@/backtest/optimizer-pool';
 
 export type ParamValue = number | string | boolean;
 export interface ParamRange {
@@ -33,6 +36,38 @@ export interface SearchOptions {
   /** For `returnUnderDrawdownCap`: candidates whose max drawdown exceeds it score -Infinity. */
   maxDrawdownCap?: number;
   workers?: number;
+}
+
+export interface SearchHooks {
+  /** Share of the search's backtests done, 0..1, never decreasing; finer-grained when run inline. */
+  onProgress?: (fraction: number) => void;
+  /** Looked at between candidates and windows, and inside running backtests; true stops the search. */
+  isCancelled?: () => boolean;
+}
+
+/** onProgress that only ever moves forward (workers finish out of order; inline jobs report within). */
+function forwardOnly(onProgress?: (fraction: number) => void): (fraction: number) => void {
+  let last = 0;
+  return (f) => {
+    const v = Math.min(1, f);
+    if (onProgress && v > last) onProgress((last = v));
+  };
+}
+
+/** Pool hooks mapping one pool's jobs onto [from, from + span) of the whole search's progress. */
+function poolHooks(
+  o: SearchHooks,
+  report: (f: number) => void,
+  from: number,
+  span: number,
+  jobs: number,
+): PoolHooks {
+  let done = 0;
+  return {
+    isCancelled: o.isCancelled,
+    onJobDone: (d) => report(from + (span * (done = d)) / jobs),
+    onJobProgress: (f) => report(from + (span * (done + f)) / jobs),
+  };
 }
 
 export function valuesOf(r: ParamRange): ParamValue[] {
@@ -100,7 +135,7 @@ const degrade = (is: number, oos: number): number | null =>
 export async function optimize(
   candles: readonly Candle[],
   base: BacktestSpec,
-  o: SearchOptions & { inSampleShare?: number; warmupBars?: number },
+  o: SearchOptions & SearchHooks & { inSampleShare?: number; warmupBars?: number },
 ): Promise<RankedCandidate[]> {
   const split = Math.floor(candles.length * (o.inSampleShare ?? 0.7));
   const warm = Math.min(split, o.warmupBars ?? 500);
@@ -121,10 +156,14 @@ export async function optimize(
       startIndex: warm,
     },
   ]);
-  const res = await runPool(candles, jobs, o.workers);
+  const report = forwardOnly(o.onProgress);
+  const res = await runPool(candles, jobs, o.workers, poolHooks(o, report, 0, 1, jobs.length));
   const cap = o.maxDrawdownCap;
+  const complete = (id: string): boolean => res.has(id) && !res.get(id)!.cancelled;
   return cands
-    .map((params, i) => {
+    .map((params, i) => ({ params, i }))
+    .filter(({ i }) => complete(`${i}:is`) && complete(`${i}:oos`))
+    .map(({ params, i }) => {
       const is = res.get(`${i}:is`);
       const oos = res.get(`${i}:oos`);
       const inSample = score(is?.metrics, o.objective, cap);
@@ -161,19 +200,29 @@ export interface WalkForwardResult {
 export async function walkForward(
   candles: readonly Candle[],
   base: BacktestSpec,
-  o: SearchOptions & {
-    inSampleBars: number;
-    outOfSampleBars: number;
-    mode: 'rolling' | 'anchored';
-    warmupBars?: number;
-  },
+  o: SearchOptions &
+    SearchHooks & {
+      inSampleBars: number;
+      outOfSampleBars: number;
+      mode: 'rolling' | 'anchored';
+      warmupBars?: number;
+    },
 ): Promise<WalkForwardResult> {
   const cands = candidatesOf(o);
   const windows: WalkForwardWindow[] = [];
   const eqT: number[] = [];
   const eq: number[] = [];
   let level = base.capitalPaise;
-  for (let isEnd = o.inSampleBars; isEnd < candles.length; isEnd += o.outOfSampleBars) {
+  const ends: number[] = [];
+  for (let isEnd = o.inSampleBars; isEnd < candles.length; isEnd += o.outOfSampleBars) ends.push(isEnd);
+  const report = forwardOnly(o.onProgress);
+  // Each window is its candidates' in-sample runs and one out-of-sample run of the winner.
+  const perWindow = 1 / ends.length;
+  const isShare = cands.length / (cands.length + 1);
+  const stopped = (): boolean => o.isCancelled?.() === true;
+  for (const [wi, isEnd] of ends.entries()) {
+    if (stopped()) break;
+    const at = wi * perWindow;
     const isStart = o.mode === 'anchored' ? 0 : isEnd - o.inSampleBars;
     const oosEnd = Math.min(candles.length, isEnd + o.outOfSampleBars);
     const jobs: EvalJob[] = cands.map((params, i) => ({
@@ -183,7 +232,13 @@ export async function walkForward(
       to: isEnd,
       startIndex: 0,
     }));
-    const res = await runPool(candles, jobs, o.workers);
+    const res = await runPool(
+      candles,
+      jobs,
+      o.workers,
+      poolHooks(o, report, at, perWindow * isShare, jobs.length),
+    );
+    if (stopped() || [...res.values()].some((r) => r.cancelled) || res.size < jobs.length) break;
     let bestI = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
     cands.forEach((_, i) => {
@@ -216,8 +271,10 @@ export async function walkForward(
             },
           ],
           1,
+          poolHooks(o, report, at + perWindow * isShare, perWindow * (1 - isShare), 1),
         )
-      ).get('oos') as EvalOutcome;
+      ).get('oos');
+      if (!oos || oos.cancelled) break;
       w.outOfSampleMetrics = oos.metrics;
       w.outOfSampleScore = score(oos.metrics, o.objective, o.maxDrawdownCap);
       const scale = level / base.capitalPaise;
@@ -228,6 +285,7 @@ export async function walkForward(
       if (eq.length) level = eq[eq.length - 1];
     }
     windows.push(w);
+    report((wi + 1) * perWindow);
   }
   return { windows, equityTimes: eqT, equity: eq };
 }

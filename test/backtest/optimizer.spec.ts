@@ -12,6 +12,15 @@ const base: BacktestSpec = {
   product: 'DELIVERY',
 };
 const candles = sampleCandles({ bars: 20_000, seed: 5, shape: 'cycle' });
+const rolling: Parameters<typeof walkForward>[2] = {
+  ranges: [{ name: 'fast', values: [10, 20] }],
+  method: 'grid',
+  objective: 'sharpe',
+  inSampleBars: 8000,
+  outOfSampleBars: 4000,
+  mode: 'rolling',
+  workers: 1,
+};
 
 describe('optimiser', () => {
   it('builds grids and seeded random candidates', () => {
@@ -75,15 +84,7 @@ describe('optimiser', () => {
   });
 
   it('walks forward over rolling windows and stitches out-of-sample equity', async () => {
-    const wf = await walkForward(candles, base, {
-      ranges: [{ name: 'fast', values: [10, 20] }],
-      method: 'grid',
-      objective: 'sharpe',
-      inSampleBars: 8000,
-      outOfSampleBars: 4000,
-      mode: 'rolling',
-      workers: 1,
-    });
+    const wf = await walkForward(candles, base, rolling);
     expect(wf.windows.map((w) => w.outOfSample)).toEqual([
       [8000, 12000],
       [12000, 16000],
@@ -92,5 +93,78 @@ describe('optimiser', () => {
     expect(wf.equity).toHaveLength(12_000);
     for (let i = 1; i < wf.equityTimes.length; i++)
       expect(wf.equityTimes[i]).toBeGreaterThan(wf.equityTimes[i - 1]);
+  });
+
+  describe('progress and cancellation', () => {
+    const grid = [
+      { name: 'fast', values: [5, 10, 15] },
+      { name: 'slow', values: [40, 60, 80] },
+    ];
+    const short = candles.slice(0, 6000);
+    const increasing = (xs: number[]) => xs.every((x, i) => x > 0 && x <= 1 && (i === 0 || x > xs[i - 1]));
+
+    it('reports progress that only moves forward and ends at 1', async () => {
+      const seen: number[] = [];
+      const ranked = await optimize(short, base, {
+        ranges: grid,
+        method: 'grid',
+        objective: 'sharpe',
+        workers: 1,
+        onProgress: (f) => seen.push(f),
+      });
+      expect(ranked).toHaveLength(9);
+      expect(seen.length).toBeGreaterThanOrEqual(18);
+      expect(increasing(seen)).toBe(true);
+      expect(seen[seen.length - 1]).toBe(1);
+    });
+
+    it.each([1, 2])('stops a cancelled search early, with %i worker(s)', async (workers) => {
+      const seen: number[] = [];
+      const ranked = await optimize(short, base, {
+        ranges: grid,
+        method: 'grid',
+        objective: 'sharpe',
+        workers,
+        onProgress: (f) => seen.push(f),
+        isCancelled: () => seen.length >= 3,
+      });
+      // At most the candidates whose two runs finished before the cancel, never the whole grid.
+      expect(ranked.length).toBeLessThan(9);
+      // Each progress report is one finished backtest: fewer than the grid's 18 (9 IS + 9 OOS).
+      expect(seen.length).toBeLessThan(18);
+      expect(increasing(seen)).toBe(true);
+      expect(seen[seen.length - 1]).toBeLessThan(1);
+    });
+
+    it('stops a running backtest inside a job, not only between jobs', async () => {
+      const long = sampleCandles({ bars: 200_000, seed: 5, shape: 'cycle' });
+      const seen: number[] = [];
+      const ranked = await optimize(long, base, {
+        ranges: [{ name: 'fast', values: [10] }],
+        method: 'grid',
+        objective: 'sharpe',
+        inSampleShare: 0.9,
+        workers: 1,
+        onProgress: (f) => seen.push(f),
+        isCancelled: () => seen.length > 0,
+      });
+      expect(ranked).toEqual([]);
+      // The first report is the engine's, 65,536 bars into the 180,000-bar in-sample run.
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toBeLessThan(0.25);
+    });
+
+    it('stops walk-forward between windows and keeps only the finished ones', async () => {
+      const seen: number[] = [];
+      const wf = await walkForward(candles, base, {
+        ...rolling,
+        onProgress: (f) => seen.push(f),
+        isCancelled: () => seen.some((f) => f >= 1 / 3),
+      });
+      expect(wf.windows).toHaveLength(1);
+      expect(wf.equity).toHaveLength(4000);
+      expect(increasing(seen)).toBe(true);
+      expect(seen[seen.length - 1]).toBeCloseTo(1 / 3, 9);
+    });
   });
 });

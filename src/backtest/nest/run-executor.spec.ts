@@ -136,4 +136,60 @@ describe('RunExecutor', () => {
     expect(store.failure).toMatchObject({ code: 'INVALID_PARAMS' });
     expect(store.failure!.message).toContain('fast');
   });
+
+  describe('optimisations', () => {
+    const OPT: StoredRunSpec = {
+      ...SPEC,
+      optimization: {
+        method: 'grid',
+        ranges: [
+          { name: 'fast', values: [5, 10, 15] },
+          { name: 'slow', values: [30, 40, 50] },
+        ],
+        objective: 'sharpe',
+      },
+    };
+    const strictlyIncreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]);
+
+    it('writes progress between candidates, only ever forward, and stores the ranking', async () => {
+      const store = new FakeStore(OPT);
+      await expect(executor(store, big.slice(0, 3000)).execute('o1')).resolves.toBe('completed');
+      expect(store.progressWrites.length).toBeGreaterThanOrEqual(9);
+      expect(strictlyIncreasing(store.progressWrites)).toBe(true);
+      expect(store.progressWrites[0]).toBeGreaterThan(0);
+      const opt = store.results!.optimization!;
+      expect(opt.method === 'grid' && opt.candidates).toHaveLength(9);
+    });
+
+    it('stops evaluating candidates once the run is cancelled and stores nothing', async () => {
+      const store = new FakeStore(OPT);
+      store.onProgress = (n) => {
+        if (n === 2) store.status = 'cancelled';
+      };
+      await expect(executor(store, big.slice(0, 3000)).execute('o2')).resolves.toBe('cancelled');
+      // Two writes accepted, the third refused: the other 15 of the grid's 18 backtests never ran.
+      expect(store.progressWrites).toHaveLength(2);
+      expect(store.progressWrites[1]).toBeLessThan(0.2);
+      expect(store.results).toBeNull();
+    });
+
+    it('stops walk-forward between windows when cancelled', async () => {
+      const store = new FakeStore({
+        ...OPT,
+        optimization: {
+          ...OPT.optimization!,
+          method: 'walk-forward',
+          inSampleBars: 1000,
+          outOfSampleBars: 500,
+        },
+      });
+      store.onProgress = (n) => {
+        if (n === 1) store.status = 'cancelled';
+      };
+      await expect(executor(store, big.slice(0, 3000)).execute('o3')).resolves.toBe('cancelled');
+      expect(store.progressWrites).toHaveLength(1);
+      expect(store.progressWrites[0]).toBeLessThan(0.25);
+      expect(store.results).toBeNull();
+    });
+  });
 });

@@ -2,13 +2,15 @@
  * What the `backtests` queue's worker does with one run: claim it, load its candles (stored or the
  * user's CSV), run the backtest or the optimisation, write progress as it goes, and store the results.
  * Cancellation is a status change made by the API; the worker notices it through its progress writes
- * and a short poll, stops the engine through `isCancelled`, and writes nothing more. Safe to run twice:
- * a run that is no longer queued or running is skipped, and every final write is conditional.
+ * and a short poll, stops the engine (or the optimiser, between candidates and inside running ones)
+ * through `isCancelled`, and writes nothing more. Safe to run twice: a run that is no longer queued or
+ * running is skipped, and every final write is conditional.
  */
 import type { Candle } from '@/domain/market';
 import { runSpec, useRegistry } from '@/backtest/backtest-spec';
 import { parseCandleCsv } from '@/backtest/csv-candles';
-import { optimize, walkForward } from '@/backtest/optimizer';
+import { optimize, walkForward, type SearchHooks } from '@/backtest/optimizer';
+import { ProgressWriter } from '@/backtest/nest/progress-writer';
 import { renderReport } from '@/backtest/report';
 import type { StoredCandles } from '@/backtest/nest/candle-source';
 import { sampleEquity, storedRanking, storedTrades, storedWalkForward } from '@/backtest/nest/run-results';
@@ -64,7 +66,13 @@ export class RunExecutor {
         return (await store.fail(runId, BacktestErrorCode.InvalidRange, message)) ? 'failed' : 'cancelled';
       }
       if (spec.optimization) {
-        const results = await this.optimise(loaded.candles, spec);
+        const progress = new ProgressWriter((p) => store.progress(runId, p), this.o.progressEveryMs ?? 250);
+        const results = await this.optimise(loaded.candles, spec, {
+          onProgress: (f) => progress.report(f),
+          isCancelled: () => cancelled || progress.refused,
+        });
+        await progress.flush();
+        if (progress.refused) cancelled = true;
         return !cancelled && (await store.complete(runId, results)) ? 'completed' : 'cancelled';
       }
       let lastWrite = 0;
@@ -130,9 +138,10 @@ export class RunExecutor {
     return { ok: true, candles };
   }
 
-  private async optimise(candles: Candle[], spec: StoredRunSpec) {
+  private async optimise(candles: Candle[], spec: StoredRunSpec, hooks: SearchHooks) {
     const o = spec.optimization!;
     const search = {
+      ...hooks,
       ranges: o.ranges,
       method: o.search ?? (o.method === 'random' ? 'random' : 'grid'),
       samples: o.samples,
