@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { OrderSink, type OrderIntent } from '@/domain/execution';
 import type { ProductType } from '@/domain/market';
 import { OrderCanceller } from '@/risk/order-canceller.port';
+import type { OrderEntity } from './entities/order.entity';
+import { isTerminal } from './order-state';
 import { OrdersRuntime } from './orders.runtime';
+
+const FLATTEN_PREFIX = 'flat-';
+/** How long a halt keeps waiting for in-flight placements to rest so it can cancel them. */
+const IN_FLIGHT_WAIT_MS = 10_000;
+
+const isFlattenOrder = (o: OrderEntity) =>
+  o.origin === 'SYSTEM' && o.clientOrderId.startsWith(FLATTEN_PREFIX);
 
 /**
  * The signal executor's sink in simulated, paper and live modes: persist + outbox + enqueue, exactly as
@@ -35,11 +44,52 @@ export class OrdersCanceller extends OrderCanceller {
     super();
   }
 
+  /**
+   * Cancels every open order except the kill switch's own exits (it flattens at the same time). Orders
+   * whose placement is in flight cannot be cancelled yet: they are cancelled as soon as they rest.
+   */
   async cancelAll(reason: string): Promise<{ requested: number }> {
     const { store, actions } = this.runtime.core;
-    const open = await store.findByStatus(['NEW', 'QUEUED', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED']);
+    const rows = await store.findByStatus([
+      'NEW',
+      'QUEUED',
+      'SUBMITTING',
+      'UNKNOWN',
+      'OPEN',
+      'TRIGGER_PENDING',
+      'PARTIALLY_FILLED',
+    ]);
+    const mine = rows.filter((o) => !isFlattenOrder(o));
+    const inFlight = mine.filter((o) => o.status === 'SUBMITTING' || o.status === 'UNKNOWN');
+    const open = mine.filter((o) => !inFlight.includes(o));
     await actions.cancelMany(open, 'RISK', reason);
-    return { requested: open.length };
+    if (inFlight.length)
+      void this.cancelWhenResting(
+        inFlight.map((o) => o.id),
+        reason,
+      );
+    return { requested: mine.length };
+  }
+
+  private async cancelWhenResting(
+    ids: string[],
+    reason: string,
+    deadlineMs = IN_FLIGHT_WAIT_MS,
+  ): Promise<void> {
+    const { store, actions } = this.runtime.core;
+    const until = Date.now() + deadlineMs;
+    let left = ids;
+    while (left.length && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      const next: string[] = [];
+      for (const id of left) {
+        const o = await store.findById(id).catch(() => null);
+        if (!o || isTerminal(o.status) || o.status === 'CANCEL_PENDING') continue;
+        if (o.status === 'SUBMITTING' || o.status === 'UNKNOWN') next.push(id);
+        else await actions.cancel(o, 'RISK', reason).catch(() => undefined);
+      }
+      left = next;
+    }
   }
 
   async flattenAll(reason: string, opts: { product?: ProductType } = {}): Promise<{ requested: number }> {
@@ -50,7 +100,7 @@ export class OrdersCanceller extends OrderCanceller {
       const now = Date.now();
       await this.runtime.core.placement.place(
         {
-          clientOrderId: `flat-${p.symbol}-${p.product}-${now}`.slice(0, 64),
+          clientOrderId: `${FLATTEN_PREFIX}${p.symbol}-${p.product}-${now}`.slice(0, 64),
           symbol: p.symbol,
           side: p.quantity > 0 ? 'SELL' : 'BUY',
           quantity: Math.abs(p.quantity),

@@ -5,7 +5,7 @@ import { isBrokerError } from '@/broker/broker.errors';
 import type { BrokerGateway } from '@/broker/broker-gateway';
 import type { PlaceOrderRequest } from '@/broker/broker.types';
 import type { OrderEntity } from './entities/order.entity';
-import type { InstrumentLookup } from './orders.ports';
+import type { InstrumentLookup, OrdersRiskPort } from './orders.ports';
 import type { OrderStore } from './order.store';
 import { toOrderView } from './order-view';
 import type { SlidingWindowLimiter } from './rate-limiter';
@@ -24,6 +24,11 @@ export interface OrderSubmitterOptions {
    */
   sendLimiter?: SlidingWindowLimiter;
   bus?: Pick<EventBus, 'emit'>;
+  /**
+   * The trading state at send time: a job claimed after a halt (in another process, or racing the
+   * kill switch's cancels) is refused here rather than sent, except the kill switch's own exits (SYSTEM).
+   */
+  risk?: Pick<OrdersRiskPort, 'state'>;
   /** Called once an order became UNKNOWN, so the resolver looks it up at once. */
   onUnknown?: (orderId: string) => void;
   /** Test hook: runs at named points of a placement (the kill -9 test crashes the process there). */
@@ -52,6 +57,8 @@ export class OrderSubmitter {
     const order = claim.order;
     await this.o.probe?.('claimed', order);
 
+    if (order.origin !== 'SYSTEM' && this.o.risk?.state() === 'HALTED')
+      return this.finishRejected(order, 'TRADING_HALTED', 'trading was halted before the order was sent');
     const inst = await this.o.instruments.get(order.symbol);
     if (!inst) return this.finishRejected(order, 'UNKNOWN_INSTRUMENT', `no instrument ${order.symbol}`);
     const routedExchange = typeof order.routing?.exchange === 'string' ? order.routing.exchange : null;

@@ -79,6 +79,7 @@ export function createOrdersCore(o: OrdersCoreOptions): OrdersCore {
     // A quarter-second margin: event-loop and network jitter between our send and the broker's count.
     sendLimiter: new SlidingWindowLimiter(o.rateLimitPerSec, o.clock, undefined, 1250),
     bus: o.bus,
+    risk: o.risk,
     probe: o.probe,
     onUnknown: (id) => void resolver.resolveById(id).catch(() => undefined),
   });

@@ -4,10 +4,11 @@ import { AppConfig } from '@/config/app-config';
 import { QUEUES } from '@/queues/queue.constants';
 import { OrderCanceller } from '@/risk/order-canceller.port';
 import { RiskModule } from '@/risk/risk.module';
+import { PortfolioService } from '@/portfolio/portfolio.service';
 import { RiskService } from '@/risk/risk.service';
 import { LiveOrderSink, OrdersCanceller } from './live-order-sink';
 import { OrdersController } from './orders.controller';
-import { ORDERS_RISK } from './orders.ports';
+import { ORDERS_POSITIONS, ORDERS_RISK } from './orders.ports';
 import { OrdersRuntime } from './orders.runtime';
 import { OrdersService } from './orders.service';
 import { ReconciliationController } from './reconciliation.controller';
@@ -33,6 +34,8 @@ import { ReconciliationController } from './reconciliation.controller';
     OrdersService,
     LiveOrderSink,
     { provide: ORDERS_RISK, useExisting: RiskService },
+    // Reconciliation, the kill switch's flatten and the exit check all use the portfolio's positions.
+    { provide: ORDERS_POSITIONS, useExisting: PortfolioService },
     { provide: OrderCanceller, useClass: OrdersCanceller },
   ],
   exports: [OrdersService, LiveOrderSink, OrderCanceller, OrdersRuntime],

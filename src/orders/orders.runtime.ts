@@ -71,7 +71,7 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     @InjectQueue(QUEUES.orders) private readonly queue: Queue<PlacementJob>,
     @Optional() @Inject(ORDERS_RISK) risk?: OrdersRiskPort,
     @Optional() @Inject(ORDERS_INSTRUMENTS) instruments?: InstrumentLookup,
-    @Optional() @Inject(ORDERS_POSITIONS) positions?: LocalPositionsPort,
+    @Optional() @Inject(ORDERS_POSITIONS) private readonly positions?: LocalPositionsPort,
   ) {
     const env = config.env;
     this.gate = new ReconciliationGate(ds);
@@ -163,12 +163,14 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Net positions per user, symbol and product from the platform's own fills (the portfolio module may
-   * bind ORDERS_POSITIONS for reconciliation; flattening uses this ledger so it never needs the portfolio).
+   * Net positions per user, symbol and product: the portfolio's (ORDERS_POSITIONS, what reconciliation
+   * compares with the broker) when bound, else the orders module's own trades (the kill -9 worker, tests).
+   * The kill switch flattens, and the exit check measures, against these.
    */
   async netPositions(): Promise<
     { userId: string; symbol: string; product: ProductType; quantity: number }[]
   > {
+    if (this.positions) return this.positions.netPositions();
     const rows: { userId: string; symbol: string; product: ProductType; quantity: string }[] =
       await this.core.store.ds.query(
         `SELECT t.user_id AS "userId", t.symbol, o.product, SUM(CASE WHEN t.side = 'BUY' THEN t.quantity ELSE -t.quantity END) AS quantity

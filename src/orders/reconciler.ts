@@ -34,9 +34,12 @@ export interface ReconciliationReport {
   error?: string;
 }
 
-/** Local positions for the comparison (the portfolio module's view); optional. */
+/**
+ * Net positions per user, symbol and product as the broker's position book counts them (the portfolio
+ * module binds it as ORDERS_POSITIONS). Reconciliation sums users; the kill switch flattens each user's.
+ */
 export interface LocalPositionsPort {
-  netPositions(): Promise<{ symbol: string; product: ProductType; quantity: number }[]>;
+  netPositions(): Promise<{ userId: string; symbol: string; product: ProductType; quantity: number }[]>;
 }
 
 export interface ReconcilerOptions {
@@ -196,9 +199,10 @@ export class Reconciler {
   private async comparePositions(report: ReconciliationReport): Promise<void> {
     if (!this.o.positions) return;
     const key = (s: string, p: string) => `${s}|${p}`;
-    const local = new Map(
-      (await this.o.positions.netPositions()).map((p) => [key(p.symbol, p.product), p.quantity]),
-    );
+    // The broker sees one account: users' positions in the same symbol and product net out.
+    const local = new Map<string, number>();
+    for (const p of await this.o.positions.netPositions())
+      local.set(key(p.symbol, p.product), (local.get(key(p.symbol, p.product)) ?? 0) + p.quantity);
     const remote = new Map(
       (await this.o.broker.positions()).map((p) => [key(p.symbol, p.product), p.netQuantity]),
     );

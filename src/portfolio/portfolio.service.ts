@@ -6,8 +6,9 @@ import { Clock } from '@/common/clock';
 import { EventBus } from '@/common/event-bus';
 import { rupeesToPaise, type Paise } from '@/common/money';
 import type { OrderFill } from '@/domain/execution';
-import type { Tick } from '@/domain/market';
+import type { ProductType, Tick } from '@/domain/market';
 import type { FillView, OrderView } from '@/orders/order-view';
+import { istDayStart } from '@/risk/ist-time';
 import type { LastTick, OpenOrderView } from '@/risk/risk-types';
 import { BookRiskView } from './book-risk-view';
 import { PortfolioFillEntity } from './entities/portfolio-fill.entity';
@@ -29,6 +30,14 @@ const OPEN_STATUSES = new Set([
   'CANCEL_PENDING',
   'UNKNOWN',
 ]);
+
+export interface NetPosition {
+  userId: string;
+  symbol: string;
+  product: ProductType;
+  /** Signed: positive long, negative short. */
+  quantity: number;
+}
 
 export interface PositionEvent extends PositionSnapshot {
   userId: string;
@@ -56,6 +65,7 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
   private openCache: OpenOrderView[] | null = null;
   private readonly charges = new FillCharges();
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly journalWrites = new Set<Promise<unknown>>();
   private capital: Paise = DEFAULT_CAPITAL_PAISE;
   readonly view: BookRiskView;
   readonly specs: InstrumentSpecLookup;
@@ -147,7 +157,7 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
     if (pos) this.bus.emit('portfolio.position', { ...pos, userId: f.userId });
     portfolioMetrics.fills.inc();
     publishPortfolioMetrics(portfolioFigures(this.account, this.view));
-    await this.journal
+    const write = this.journal
       .createQueryBuilder()
       .insert()
       .values({
@@ -166,11 +176,45 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
       })
       .orIgnore()
       .execute();
+    this.journalWrites.add(write);
+    try {
+      await write;
+    } finally {
+      this.journalWrites.delete(write);
+    }
   }
 
   /** The book a user sees; admins ask for the account book. */
   book(userId: string | null): PositionBook {
     return userId === null ? this.account : this.userBook(userId);
+  }
+
+  /**
+   * Net positions per user, symbol and product as the broker's position book counts them, from the
+   * journal (so every process sees the fills the worker applied): INTRADAY and CARRYFORWARD from all
+   * fills, DELIVERY from today's (IST) fills only, since earlier delivery buys are holdings by now.
+   * The orders module binds this as ORDERS_POSITIONS (reconciliation, kill-switch flatten, exit checks).
+   */
+  async netPositions(): Promise<NetPosition[]> {
+    // A fill applied a moment ago must count: reconciliation applies missed fills, then compares.
+    await Promise.allSettled([...this.journalWrites]);
+    const rows: { userId: string; symbol: string; product: string | null; quantity: string }[] =
+      await this.journal.query(
+        `SELECT user_id AS "userId", symbol, product,
+                SUM(CASE WHEN side = 'BUY' THEN quantity ELSE -quantity END) AS quantity
+           FROM portfolio_fills
+          WHERE product IS DISTINCT FROM 'DELIVERY' OR at >= $1
+          GROUP BY user_id, symbol, product`,
+        [new Date(istDayStart(this.clock.now()))],
+      );
+    return rows
+      .map((r) => ({
+        userId: r.userId,
+        symbol: r.symbol,
+        product: (r.product ?? 'INTRADAY') as ProductType,
+        quantity: Number(r.quantity),
+      }))
+      .filter((r) => r.quantity !== 0);
   }
 
   openOrders(): readonly OpenOrderView[] {
