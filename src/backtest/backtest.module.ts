@@ -8,6 +8,7 @@ import { QUEUES } from '@/queues/queue.constants';
 import { StrategyRegistry } from '@/strategies/registry';
 import { useRegistry } from '@/backtest/backtest-spec';
 import { BacktestProcessor } from '@/backtest/backtest.processor';
+import { StrandedRunSweep } from '@/backtest/stranded-run-sweep';
 import { BacktestRunsService } from '@/backtest/backtest-runs.service';
 import { BacktestsController } from '@/backtest/backtests.controller';
 import { OptimizationsController } from '@/backtest/optimizations.controller';
@@ -22,7 +23,8 @@ const CSV_BODY_LIMIT = 50 * 1024 * 1024;
 
 /**
  * Backtests and optimisations: REST routes (api role) queue runs on the `backtests` queue; the worker
- * role runs them (BacktestProcessor) over stored candles or the user's CSV and stores the results.
+ * role runs them (BacktestProcessor) over stored candles or the user's CSV and stores the results,
+ * and fails runs whose queue job Bull gave up on (StrandedRunSweep).
  */
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.backtests })],
@@ -51,6 +53,7 @@ const CSV_BODY_LIMIT = 50 * 1024 * 1024;
     },
     BacktestRunsService,
     BacktestProcessor,
+    StrandedRunSweep,
   ],
   exports: [BacktestRunsService],
 })

@@ -2,7 +2,7 @@
  * Every read and write of `backtest_runs`. Status changes are conditional updates, so the API's cancel
  * and the worker's finish never overwrite each other: a run leaves `running` exactly once.
  */
-import { In, type DataSource, type FindOptionsSelect, type Repository } from 'typeorm';
+import { In, LessThan, type DataSource, type FindOptionsSelect, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { BacktestRunEntity } from '@/backtest/backtest-run.entity';
 import type { BacktestMetrics } from '@/backtest/metrics';
@@ -159,6 +159,32 @@ export class RunStore {
     const res = await this.repo.update(
       { id, status: In(['queued', 'running']) },
       { status: 'cancelled', finishedAt: now, updatedAt: now },
+    );
+    return (res.affected ?? 0) > 0;
+  }
+
+  /** Queued or running runs not written since `before`, oldest first: candidates for the stalled sweep. */
+  async stale(
+    before: Date,
+    limit: number,
+  ): Promise<Pick<BacktestRunEntity, 'id' | 'status' | 'updatedAt'>[]> {
+    return this.repo.find({
+      where: { status: In(['queued', 'running']), updatedAt: LessThan(before) },
+      select: { id: true, status: true, updatedAt: true },
+      order: { updatedAt: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /**
+   * Fails a queued or running run only if it is still unwritten since `before`: a worker that claimed
+   * it or reported progress in the meantime (a re-delivered job) keeps it.
+   */
+  async failStale(id: string, before: Date, code: string, message: string): Promise<boolean> {
+    const now = new Date();
+    const res = await this.repo.update(
+      { id, status: In(['queued', 'running']), updatedAt: LessThan(before) },
+      { status: 'failed', errorCode: code, error: message.slice(0, 4000), finishedAt: now, updatedAt: now },
     );
     return (res.affected ?? 0) > 0;
   }

@@ -98,4 +98,6 @@ export enum BacktestErrorCode {
   NoData = 'NO_CANDLES',
   TooManyBars = 'TOO_MANY_BARS',
   QueueUnavailable = 'QUEUE_UNAVAILABLE',
+  /** Set by the worker's sweep: the run's queue job is gone or failed and the run stopped moving. */
+  Stalled = 'STALLED',
 }
