@@ -1,6 +1,8 @@
 /**
  * `npm run backtest -- --csv data.csv --symbol NSE:SBIN-EQ --interval 1m --strategy sma-crossover
  *   --param fast=20 --param slow=50 --capital 100000 --fees none --slippage-bps 0 --json out.json`
+ * or, instead of `--csv`, `--from 2026-01-05T09:15:00+05:30 --to 2026-01-10T00:00:00+05:30` to read the
+ * stored candles (the `candles` table over DATABASE_URL).
  * Prints a summary table; writes the JSON result (docs/backtesting.md) and optionally the HTML report.
  * Exit codes: 0 ok, 1 unexpected failure, 2 bad input (file refused, unknown strategy, bad parameter).
  */
@@ -9,12 +11,13 @@ import { SingleBar, Presets } from 'cli-progress';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { rupeesToPaise } from '@/common/money';
-import { INTERVALS, type Interval } from '@/domain/market';
+import { INTERVALS, type Candle, type Interval } from '@/domain/market';
 import { formatIssues, parseCandleCsv } from '@/backtest/csv-candles';
 import { runSpec, type BacktestSpec } from '@/backtest/backtest-spec';
 import { resultToJson } from '@/backtest/result-json';
 import { renderReport } from '@/backtest/report';
 import { summaryTable } from '@/backtest/summary';
+import { loadStoredCandles } from './stored-candles';
 
 function asInterval(s: string): Interval {
   const found = INTERVALS.find((i) => i === s);
@@ -32,13 +35,32 @@ export function parseParams(list: readonly string[]): Record<string, string> {
   return out;
 }
 
+function loadCsv(
+  file: string,
+  symbol: string,
+  interval: Interval,
+  strict: boolean,
+): { ok: true; candles: Candle[] } | { ok: false; message: string } {
+  const loaded = parseCandleCsv(readFileSync(file, 'utf8'), { symbol, interval, strict });
+  if (loaded.warnings.length) console.error(`warnings in ${file}:\n${formatIssues(loaded.warnings)}`);
+  return loaded.ok ? loaded : { ok: false, message: `refused ${file}:\n${formatIssues(loaded.errors)}` };
+}
+
 async function main(): Promise<number> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('backtest')
     .option('csv', {
       type: 'string',
-      demandOption: true,
       describe: 'candle file: timestamp,open,high,low,close,volume',
+    })
+    .option('from', { type: 'string', describe: 'stored candles from (ISO-8601 with offset or epoch ms)' })
+    .option('to', { type: 'string', describe: 'stored candles until, exclusive' })
+    .check((a) => {
+      const stored = a.from !== undefined || a.to !== undefined;
+      if (a.csv !== undefined && stored) throw new Error('give either --csv or --from/--to, not both');
+      if (a.csv === undefined && (a.from === undefined || a.to === undefined))
+        throw new Error('give --csv, or --from and --to for stored candles');
+      return true;
     })
     .option('symbol', { type: 'string', demandOption: true })
     .option('interval', { choices: INTERVALS as Interval[], default: '1m' })
@@ -85,20 +107,18 @@ async function main(): Promise<number> {
     .strict()
     .parseAsync();
 
-  const text = readFileSync(argv.csv, 'utf8');
-  const loaded = parseCandleCsv(text, {
-    symbol: argv.symbol,
-    interval: asInterval(argv.interval),
-    strict: argv.strict,
-  });
-  if (loaded.warnings.length) console.error(`warnings in ${argv.csv}:\n${formatIssues(loaded.warnings)}`);
+  const interval = asInterval(argv.interval);
+  const loaded =
+    argv.csv !== undefined
+      ? loadCsv(argv.csv, argv.symbol, interval, argv.strict)
+      : await loadStoredCandles({ symbol: argv.symbol, interval, from: argv.from!, to: argv.to! });
   if (!loaded.ok) {
-    console.error(`refused ${argv.csv}:\n${formatIssues(loaded.errors)}`);
+    console.error(loaded.message);
     return 2;
   }
   const spec: BacktestSpec = {
     symbol: argv.symbol,
-    interval: asInterval(argv.interval),
+    interval,
     strategy: argv.strategy,
     params: parseParams(argv.param),
     capitalPaise: rupeesToPaise(argv.capital),
