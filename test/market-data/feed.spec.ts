@@ -122,6 +122,8 @@ describe('feed leader election, demand, cache and fan-out on real Redis', () => 
     a.r.disconnect(); // the holder loses Redis: it must stop feeding, and b must take over after the TTL
     await until(() => !a.feed.isActive && b.feed.isActive, 5000);
     expect(Date.now() - died).toBeLessThan(3000);
+    // Taking over and subscribing are two steps; the new holder subscribes right after it becomes active.
+    await until(() => b.gw.subscribed.has('NSE:SBIN-EQ'), 3000);
     expect(b.gw.subscribed).toEqual(new Set(['NSE:SBIN-EQ']));
     expect(a.gw.subscribed.size).toBe(0);
     await b.lock.stop();
