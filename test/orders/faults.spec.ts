@@ -183,14 +183,13 @@ describe('order placement under broker, Redis and PostgreSQL faults', () => {
       }
       // One query for all statuses: 60 concurrent lookups on a 10-connection pool time out on a loaded machine.
       await until(
-        async () =>
-          (
-            (await ds.query(`SELECT status FROM orders WHERE id = ANY($1::uuid[])`, [
-              placed.map((p) => p.id),
-            ])) as {
-              status: string;
-            }[]
-          ).every((r) => r.status !== 'QUEUED' && r.status !== 'SUBMITTING'),
+        async () => {
+          const rows: { status: string }[] = await ds.query(
+            `SELECT status FROM orders WHERE id = ANY($1::uuid[])`,
+            [placed.map((p) => p.id)],
+          );
+          return rows.every((r) => r.status !== 'QUEUED' && r.status !== 'SUBMITTING');
+        },
         30_000 + (BURST_SECONDS * 50 * 1000) / RATE,
       );
       const times = sim.orderTagLog.slice(start).map((e) => e.at);
