@@ -6,13 +6,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { Presets, SingleBar } from 'cli-progress';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { rupeesToPaise } from '@/common/money';
 import { INTERVALS, type Interval } from '@/domain/market';
 import { formatIssues, parseCandleCsv } from '@/backtest/csv-candles';
 import type { BacktestSpec } from '@/backtest/backtest-spec';
-import { optimize, walkForward, type ParamRange } from '@/backtest/optimizer';
+import { optimize, walkForward, type ParamRange, type SearchHooks } from '@/backtest/optimizer';
 
 function asInterval(s: string): Interval {
   const found = INTERVALS.find((i) => i === s);
@@ -34,6 +35,33 @@ export function parseRange(text: string): ParamRange {
       .map((v) =>
         v === 'true' || v === 'false' ? v === 'true' : Number.isFinite(Number(v)) ? Number(v) : v,
       ),
+  };
+}
+
+/**
+ * A progress bar on a terminal, and Ctrl-C stopping the search early: the candidates (or windows) that
+ * finished are still printed and written. A second Ctrl-C ends the process as usual.
+ */
+function progressHooks(): SearchHooks {
+  let stopped = false;
+  const bar = process.stderr.isTTY
+    ? new SingleBar(
+        { format: 'optimize [{bar}] {percentage}% | eta {eta}s', stream: process.stderr },
+        Presets.shades_classic,
+      )
+    : null;
+  bar?.start(1000, 0);
+  process.once('SIGINT', () => {
+    stopped = true;
+    bar?.stop();
+    console.error('stopping: the finished candidates follow (Ctrl-C again to quit)');
+  });
+  return {
+    onProgress: (f) => {
+      bar?.update(Math.round(f * 1000));
+      if (f >= 1) bar?.stop();
+    },
+    isCancelled: () => stopped,
   };
 }
 
@@ -92,6 +120,7 @@ async function main(): Promise<number> {
     objective: a.objective,
     maxDrawdownCap: a['max-drawdown'],
     workers: a.workers,
+    ...progressHooks(),
   };
   if (a['walk-forward']) {
     const wf = await walkForward(loaded.candles, base, {
