@@ -77,6 +77,66 @@ describe('StreamDecoder', () => {
     });
   });
 
+  it('caches tokens by their bytes: bytes after the NUL, 8- and 9-byte tokens and a full table all read right', () => {
+    const d = new StreamDecoder();
+    const frame = (token: string) => new Uint8Array(buildFrame({ mode: 1, token, ltp: 1 }));
+    const garbage = frame('12');
+    garbage[5] = 0x41; // after the NUL terminator: not part of the token
+    for (const [f, want] of [
+      [frame('12'), '12'],
+      [garbage, '12'],
+      [frame('12345678'), '12345678'],
+      [frame('123456789'), '123456789'],
+      [frame('12345678'), '12345678'],
+      [frame('1234567'), '1234567'],
+    ] as const) {
+      expect(d.decode(f)).toBe(true);
+      expect(d.tick.token).toBe(want);
+    }
+    // Far more distinct tokens than the table keeps (probing, collisions, uncached overflow), twice over.
+    const tokens = Array.from({ length: 12_000 }, (_, i) => String(i * 7919 + 1));
+    for (let round = 0; round < 2; round++)
+      for (const token of tokens) {
+        d.decode(frame(token));
+        if (d.tick.token !== token) throw new Error(`decoded ${d.tick.token} for ${token}`);
+      }
+    expect(d.counters.decoded).toBe(6 + 24_000);
+  });
+
+  it('agrees with a DataView/BigInt reading on random valid frames with random padding after the token', () => {
+    const d = new StreamDecoder();
+    const i64 = fc.bigInt({ min: -(2n ** 53n) + 1n, max: 2n ** 53n - 1n });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(51, 123, 379),
+        fc.stringMatching(/^[!#-~]{1,24}$/),
+        fc.uint8Array({ minLength: 24, maxLength: 24 }),
+        fc.tuple(i64, i64, i64),
+        (len, token, padding, [seq, time, ltp]) => {
+          const b = new Uint8Array(len);
+          const dv = new DataView(b.buffer);
+          b[0] = len === 51 ? 1 : len === 123 ? 2 : 3;
+          b[1] = 3;
+          b.set(padding.subarray(0, 25 - token.length - 1), 2 + token.length + 1); // after the NUL
+          for (let i = 0; i < token.length; i++) b[2 + i] = token.charCodeAt(i);
+          dv.setBigInt64(27, seq, true);
+          dv.setBigInt64(35, time, true);
+          dv.setBigInt64(43, ltp, true);
+          expect(d.decode(b)).toBe(true);
+          expect(d.tick).toMatchObject({
+            mode: b[0],
+            exchangeType: 3,
+            token,
+            sequence: Number(seq),
+            exchangeTime: Number(time),
+            ltp: Number(ltp),
+          });
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
   it('reuses one result object and preallocated depth arrays across frames', () => {
     const d = new StreamDecoder();
     const tick = d.tick;

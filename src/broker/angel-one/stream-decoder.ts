@@ -11,8 +11,10 @@ const HEADER = 43;
 const TOKEN_OFFSET = 2;
 const TOKEN_BYTES = 25;
 const TWO_32 = 4294967296;
-const TOKEN_TABLE_SIZE = 1 << 15;
-const TOKEN_TABLE_MASK = TOKEN_TABLE_SIZE - 1;
+/** 2^14 slots: a client carries at most 3 x 1000 tokens, so the table stays under 1/5 full. */
+const TOKEN_CACHE_BITS = 14;
+const TOKEN_CACHE_SIZE = 1 << TOKEN_CACHE_BITS;
+const TOKEN_CACHE_MASK = TOKEN_CACHE_SIZE - 1;
 
 export interface DecodedTick {
   mode: number; // 1 LTP, 2 Quote, 3 SnapQuote
@@ -111,55 +113,90 @@ export class StreamDecoder {
   private readonly f64Bytes = new Uint8Array(8);
   private readonly f64 = new Float64Array(this.f64Bytes.buffer);
   /**
-   * Digit-only tokens (nearly all of them) are interned in an open-addressed table keyed by value and
-   * length, so a repeated token costs no string and no Map hashing.
+   * Token strings for tokens of at most 8 bytes (every token in Angel One's scrip master, index tokens
+   * such as 99926000 included), open-addressed and keyed by the raw token bytes read as two int32
+   * words: a repeated token costs two word reads and a compare, no parsing and no new string. Empty
+   * slots hold ''. Longer tokens (none seen in practice) are validated and built on each frame.
    */
-  private readonly cacheKeys = new Float64Array(TOKEN_TABLE_SIZE).fill(-1);
-  private readonly cacheValues: string[] = new Array<string>(TOKEN_TABLE_SIZE).fill('');
-  private cached = 0;
+  private readonly tokenKeys = new Int32Array(TOKEN_CACHE_SIZE * 2);
+  private readonly tokenValues: string[] = new Array<string>(TOKEN_CACHE_SIZE).fill('');
+  private tokensCached = 0;
 
-  /** Decodes one binary frame into `this.tick`. Returns false (and counts why) for a frame it drops. */
+  /**
+   * Decodes one binary frame into `this.tick`. Returns false (and counts why) for a frame it drops.
+   * Kept small (cold paths out of line) so V8 inlines it into the socket handler.
+   */
   decode(b: Uint8Array): boolean {
     const len = b.length;
-    if (len < HEADER) {
-      this.counters.short++;
-      return false;
-    }
-    const mode = b[0];
-    const expected = mode === 1 ? 51 : mode === 2 ? 123 : mode === 3 ? 379 : 0;
-    if (expected === 0) {
-      this.counters.unknownMode++;
-      return false;
-    }
-    if (len < expected) {
-      this.counters.short++;
-      return false;
-    }
-    if (len > expected) {
-      this.counters.long++;
-      return false;
-    }
-    const t = this.tick;
-    const token = this.readToken(b);
-    if (token === null) {
+    const mode = len >= HEADER ? b[0] : 0;
+    if (len !== (mode === 1 ? 51 : mode === 2 ? 123 : mode === 3 ? 379 : -1)) return this.reject(len, mode);
+    const token = this.token(b);
+    if (token === '') {
       this.counters.badToken++;
       return false;
     }
+    const t = this.tick;
     t.mode = mode;
     t.exchangeType = b[1];
     t.token = token;
     t.sequence = readInt64LE(b, 27);
     t.exchangeTime = readInt64LE(b, 35);
     t.ltp = readInt64LE(b, 43);
-    // Kept out of line so the LTP path stays small enough for V8 to inline the int64 reads.
-    if (mode >= 2) this.readQuote(b);
-    if (mode === 3) this.readSnap(b);
-    else {
+    if (mode === 1) {
       t.bidCount = 0;
       t.askCount = 0;
-    }
+    } else this.readRest(b, mode);
     this.counters.decoded++;
     return true;
+  }
+
+  private reject(len: number, mode: number): false {
+    const c = this.counters;
+    if (len < HEADER) c.short++;
+    else if (mode < 1 || mode > 3) c.unknownMode++;
+    else if (len < FRAME_LENGTH[mode as 1 | 2 | 3]) c.short++;
+    else c.long++;
+    return false;
+  }
+
+  private readRest(b: Uint8Array, mode: number): void {
+    this.readQuote(b);
+    if (mode === 3) this.readSnap(b);
+    else {
+      this.tick.bidCount = 0;
+      this.tick.askCount = 0;
+    }
+  }
+
+  /** The frame's token, or '' when it is empty or not printable ASCII. */
+  private token(b: Uint8Array): string {
+    const w0 = b[2] | (b[3] << 8) | (b[4] << 16) | (b[5] << 24);
+    const w1 = b[6] | (b[7] << 8) | (b[8] << 16) | (b[9] << 24);
+    // Byte 10 is NUL, so the token ends within the 8 bytes read and the two words determine it.
+    if (b[10] === 0) {
+      const keys = this.tokenKeys;
+      let slot = Math.imul(w0 ^ Math.imul(w1, 0x27d4eb2d), 0x9e3779b1) >>> (32 - TOKEN_CACHE_BITS);
+      for (let probe = 0; probe < 8; probe++, slot = (slot + 1) & TOKEN_CACHE_MASK) {
+        const s = this.tokenValues[slot];
+        if (s === '') return this.tokenMiss(b, slot);
+        if (keys[slot * 2] === w0 && keys[slot * 2 + 1] === w1) return s;
+      }
+    }
+    return this.readToken(b) ?? '';
+  }
+
+  /** First sight of a short token: validate it, then remember it in the empty slot the probe found. */
+  private tokenMiss(b: Uint8Array, slot: number): string {
+    const s = this.readToken(b);
+    if (s === null) return '';
+    // At most half full, so probe chains stay short; beyond that tokens are still decoded, uncached.
+    if (this.tokensCached < TOKEN_CACHE_SIZE / 2) {
+      this.tokenKeys[slot * 2] = b[2] | (b[3] << 8) | (b[4] << 16) | (b[5] << 24);
+      this.tokenKeys[slot * 2 + 1] = b[6] | (b[7] << 8) | (b[8] << 16) | (b[9] << 24);
+      this.tokenValues[slot] = s;
+      this.tokensCached++;
+    }
+    return s;
   }
 
   private readQuote(b: Uint8Array): void {
@@ -218,39 +255,6 @@ export class StreamDecoder {
 
   /** NUL-terminated ASCII token; null when empty or not printable ASCII. */
   private readToken(b: Uint8Array): string | null {
-    // Fast path: digits up to the NUL terminator (every exchange token in the scrip master).
-    let len = 0;
-    let value = 0;
-    let c = b[TOKEN_OFFSET];
-    while (c >= 0x30 && c <= 0x39 && len < TOKEN_BYTES) {
-      value = value * 10 + (c - 0x30);
-      c = b[TOKEN_OFFSET + ++len];
-    }
-    if (len > 0 && len <= 12 && (len === TOKEN_BYTES || c === 0)) return this.internDigits(b, value, len);
-    return this.readTextToken(b);
-  }
-
-  private internDigits(b: Uint8Array, value: number, len: number): string {
-    const key = value * 16 + len; // length disambiguates leading zeros
-    let slot = (key ^ (key >>> 13)) & TOKEN_TABLE_MASK;
-    for (let probe = 0; probe < 8; probe++, slot = (slot + 1) & TOKEN_TABLE_MASK) {
-      const k = this.cacheKeys[slot];
-      if (k === key) return this.cacheValues[slot];
-      if (k === -1) {
-        const s = latin1(b, TOKEN_OFFSET, len);
-        // Keep the table at most half full so probes stay short; beyond that, tokens are just built.
-        if (this.cached < TOKEN_TABLE_SIZE / 2) {
-          this.cacheKeys[slot] = key;
-          this.cacheValues[slot] = s;
-          this.cached++;
-        }
-        return s;
-      }
-    }
-    return latin1(b, TOKEN_OFFSET, len);
-  }
-
-  private readTextToken(b: Uint8Array): string | null {
     let len = 0;
     for (; len < TOKEN_BYTES; len++) {
       const c = b[TOKEN_OFFSET + len];
