@@ -105,35 +105,35 @@ export function istDay(t: number): number {
  */
 export function readCsvTime(text: string, dateOnly = false): number | string {
   const s = text.trim();
-  const shown = JSON.stringify(s.slice(0, 40));
+  const refuse = (why: string): string => `unparsable time ${JSON.stringify(s.slice(0, 40))}: ${why}`;
   if (WHOLE.test(s)) {
-    if (s.length > EPOCH_MS_DIGITS) return `unparsable time ${shown}: epoch milliseconds out of range`;
+    if (s.length > EPOCH_MS_DIGITS) return refuse('epoch milliseconds out of range');
     const n = Number(s);
-    return n < EPOCH_MS_MIN
-      ? `unparsable time ${shown}: looks like epoch seconds; epoch milliseconds expected`
-      : n;
+    return n < EPOCH_MS_MIN ? refuse('looks like epoch seconds; epoch milliseconds expected') : n;
   }
   if (dateOnly && DATE_ONLY.test(s)) {
     const t = Date.parse(`${s}T00:00:00+05:30`);
-    return Number.isFinite(t) ? t : `unparsable time ${shown}: not a valid date`;
+    return Number.isFinite(t) ? t : refuse('not a valid date');
   }
   if (!ISO_WITH_OFFSET.test(s))
-    return `unparsable time ${shown}: expected ISO-8601 with an offset (e.g. 2026-01-05T09:15:00+05:30) or epoch ms`;
+    return refuse('expected ISO-8601 with an offset (e.g. 2026-01-05T09:15:00+05:30) or epoch ms');
   const t = Date.parse(s.replace(' ', 'T'));
-  return Number.isFinite(t) ? t : `unparsable time ${shown}: not a valid date`;
+  return Number.isFinite(t) ? t : refuse('not a valid date');
 }
 
 function readPrice(text: string, column: string): number | string {
-  const shown = JSON.stringify(text.slice(0, 20));
-  if (text.startsWith('-')) return `${column} is negative: ${shown}`;
-  if (!RUPEES.test(text)) return `${column} is not a number: ${shown}`;
+  const shown = (): string => JSON.stringify(text.slice(0, 20));
+  if (!RUPEES.test(text))
+    return text.startsWith('-')
+      ? `${column} is negative: ${shown()}`
+      : `${column} is not a number: ${shown()}`;
   let p: number;
   try {
     p = rupeesToPaise(text);
   } catch {
-    return `${column} is out of range: ${shown}`;
+    return `${column} is out of range: ${shown()}`;
   }
-  return p > 0 ? p : `${column} must be positive: ${shown}`;
+  return p > 0 ? p : `${column} must be positive: ${shown()}`;
 }
 
 /** Index of the row starting at t in rows sorted by start, or -1. */
