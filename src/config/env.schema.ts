@@ -82,6 +82,13 @@ export const envSchema = z.object({
   ANGEL_REQUEST_TIMEOUT_MS: int(7000, 100, 120000),
   ORDER_RATE_LIMIT_PER_SEC: int(8, 1, 20),
   ORDER_UNKNOWN_RESOLVE_SECONDS: int(30, 1, 3600),
+  /** Market orders go out as limits this many percent beyond LTP, per exchange; 0 sends true market orders. */
+  ORDER_MARKET_PROTECTION: z
+    .string()
+    .default('NSE=3,BSE=3,NFO=5,BFO=5,MCX=3,CDS=2')
+    .refine((v) => v.trim() === '' || /^\s*[A-Z]+=\d+(\.\d+)?\s*(,\s*[A-Z]+=\d+(\.\d+)?\s*)*$/.test(v), {
+      message: 'expected EXCHANGE=percent pairs, e.g. NSE=3,NFO=5',
+    }),
   PAPER_CAPITAL: num(1000000, 0),
   MAX_POSITION_SIZE: num(100000, 0),
   MAX_DAILY_LOSS: num(10000, 0),

@@ -5,15 +5,15 @@ import { AppError } from '@/common/errors';
 import type { EventBus } from '@/common/event-bus';
 import type { Paise } from '@/common/money';
 import type { OrderIntent } from '@/domain/execution';
-import type { Instrument } from '@/domain/market';
+import type { Instrument, Tick } from '@/domain/market';
 import type { OrderEntity, OrderOrigin } from './entities/order.entity';
 import { buildOrdertag } from './ordertag';
 import {
   bestExchange,
   protectionLimitPaise,
+  sideQuoteOf,
   sliceQuantities,
   validateOrderShape,
-  type SideQuote,
 } from './order-routing';
 import type { EventSource } from './order-state';
 import type { OrderStore } from './order.store';
@@ -40,9 +40,20 @@ export interface PlaceOptions {
 export interface RoutingSettings {
   /** Send MARKET orders as limits this far (percent) beyond LTP; 0 sends true market orders. */
   marketProtectionPercent: number;
+  /** Per-instrument band (by exchange segment), over `marketProtectionPercent`. */
+  protectionPercent?: (inst: Instrument) => number | undefined;
   ltp?: (symbol: string) => Paise | undefined;
   freezeQuantity?: (inst: Instrument) => number | undefined;
-  quote?: (symbol: string) => SideQuote | undefined;
+  /** Latest ticks (with depth) by symbol, e.g. from the market-data cache; fresher than `staleMs` only. */
+  ticks?: (symbols: string[]) => Promise<Map<string, Tick>>;
+  staleMs?: number;
+  /** The same stock on the other cash exchange, for best-side routing. */
+  counterpart?: (inst: Instrument) => Promise<Instrument | undefined>;
+  /**
+   * May this order go to `target` rather than the requested listing? No when the user holds a position
+   * in the requested listing (an exit must trade where the position is).
+   */
+  mayReroute?: (intent: OrderIntent, requested: Instrument) => Promise<boolean>;
 }
 
 export interface OrderPlacementOptions {
@@ -117,11 +128,11 @@ export class OrderPlacementService {
       if (!outcome.accepted) refusal = { reason: outcome.reason, message: outcome.message };
     }
 
-    const routing = refusal ? null : await this.route(intent, inst);
+    const routing = refusal ? null : await this.route(intent, inst, opts);
     const slices = routing?.slices ?? [intent.quantity];
     const base: Partial<OrderEntity> = {
       userId,
-      symbol: intent.symbol,
+      symbol: routing?.target.symbol ?? intent.symbol,
       side: intent.side,
       type: intent.type,
       product: intent.product,
@@ -208,35 +219,69 @@ export class OrderPlacementService {
     }
   }
 
+  /**
+   * The routing decision, recorded on the order: best cash exchange for a dual-listed stock (entries
+   * only), a marketable limit inside the protection band for a MARKET order, slices above the freeze
+   * quantity. `symbol` is where the order trades (its fills and position belong there).
+   */
   private async route(
     intent: OrderIntent,
     inst: Instrument,
-  ): Promise<{ decision: Record<string, unknown>; slices: number[] }> {
+    opts: PlaceOptions,
+  ): Promise<{ decision: Record<string, unknown>; slices: number[]; target: Instrument }> {
     const r = this.o.routing;
     const decision: Record<string, unknown> = { exchange: inst.exchange };
-    if (r?.quote && (inst.exchange === 'NSE' || inst.exchange === 'BSE') && inst.instrumentType === 'EQ') {
-      const otherEx = inst.exchange === 'NSE' ? 'BSE' : 'NSE';
-      const here = r.quote(inst.symbol);
-      const otherInst = await this.o.instruments.get(`${otherEx}:${inst.tradingSymbol}`);
-      if (here && otherInst) {
-        const pick = bestExchange(intent.side, intent.quantity, here, r.quote(otherInst.symbol));
-        decision.exchange = pick.exchange;
-        decision.exchangeReason = pick.why;
+    let target = inst;
+    const other =
+      r?.counterpart && !opts.leg && opts.origin !== 'SYSTEM' && inst.instrumentType === 'EQ'
+        ? await r.counterpart(inst).catch(() => undefined)
+        : undefined;
+    const ticks = await this.freshTicks(other ? [inst.symbol, other.symbol] : [inst.symbol]);
+    if (other && (inst.exchange === 'NSE' || inst.exchange === 'BSE')) {
+      const otherEx = other.exchange as 'NSE' | 'BSE';
+      const pick = bestExchange(
+        intent.side,
+        intent.quantity,
+        sideQuoteOf(inst.exchange, ticks.get(inst.symbol)),
+        ticks.has(other.symbol) ? sideQuoteOf(otherEx, ticks.get(other.symbol)) : undefined,
+      );
+      decision.exchangeReason = pick.why;
+      if (pick.exchange !== inst.exchange) {
+        if (await (r?.mayReroute?.(intent, inst) ?? true)) {
+          target = other;
+          decision.exchange = other.exchange;
+          decision.symbol = other.symbol;
+          decision.requestedSymbol = inst.symbol;
+        } else decision.exchangeReason = `${pick.why}; kept on ${inst.exchange}, where the position is`;
       }
     }
-    const ltp = r?.ltp?.(intent.symbol);
-    if (intent.type === 'MARKET' && r && r.marketProtectionPercent > 0 && ltp) {
-      decision.limitPricePaise = protectionLimitPaise(
-        intent.side,
-        ltp,
-        r.marketProtectionPercent,
-        inst.tickSizePaise,
-      );
-      decision.marketProtection = { ltpPaise: ltp, bandPercent: r.marketProtectionPercent };
+    if (intent.type === 'MARKET' && r) {
+      const band = r.protectionPercent?.(target) ?? r.marketProtectionPercent;
+      const tick = ticks.get(target.symbol);
+      const ltp = tick?.ltpPaise ?? r.ltp?.(target.symbol);
+      if (band > 0 && ltp) {
+        decision.limitPricePaise = protectionLimitPaise(intent.side, ltp, band, target.tickSizePaise, {
+          upper: tick?.upperCircuitPaise,
+          lower: tick?.lowerCircuitPaise,
+        });
+        decision.marketProtection = { ltpPaise: ltp, bandPercent: band };
+      } else if (band > 0) {
+        // No fresh price to anchor a band: the exchange's own market protection applies.
+        decision.marketProtection = { bandPercent: band, skipped: 'no fresh LTP' };
+      }
     }
-    const freeze = r?.freezeQuantity?.(inst);
-    const slices = sliceQuantities(intent.quantity, freeze, inst.lotSize);
+    const freeze = r?.freezeQuantity?.(target);
+    const slices = sliceQuantities(intent.quantity, freeze, target.lotSize);
     if (slices.length > 1) decision.freezeQuantity = freeze;
-    return { decision, slices };
+    return { decision, slices, target };
+  }
+
+  private async freshTicks(symbols: string[]): Promise<Map<string, Tick>> {
+    const r = this.o.routing;
+    if (!r?.ticks) return new Map();
+    const all = await r.ticks(symbols).catch(() => new Map<string, Tick>());
+    const now = this.o.clock.now();
+    for (const [s, t] of all) if (r.staleMs && now - t.receivedAt > r.staleMs) all.delete(s);
+    return all;
   }
 }

@@ -4,7 +4,7 @@
  * returned as data so it is recorded on the order.
  */
 import type { Paise } from '@/common/money';
-import type { Instrument, OrderType, Side } from '@/domain/market';
+import type { Exchange, Instrument, OrderType, Side, Tick } from '@/domain/market';
 
 export interface OrderShape {
   side: Side;
@@ -128,4 +128,36 @@ export function bestExchange(
   return better
     ? { exchange: other.exchange, why: `better ${side === 'BUY' ? 'ask' : 'bid'} ${b} vs ${a}` }
     : { exchange: requested.exchange, why: 'requested side as good or better' };
+}
+
+/**
+ * Where the same stock may be listed on the other cash exchange, most likely first: Angel One lists NSE
+ * equities as `SBIN-EQ` and BSE ones as `SBIN`.
+ */
+export function counterpartSymbols(inst: Pick<Instrument, 'exchange' | 'tradingSymbol'>): string[] {
+  if (inst.exchange !== 'NSE' && inst.exchange !== 'BSE') return [];
+  const base = inst.tradingSymbol.replace(/-(EQ|BE)$/, '');
+  return inst.exchange === 'NSE' ? [`BSE:${base}`, `BSE:${base}-EQ`] : [`NSE:${base}-EQ`, `NSE:${base}`];
+}
+
+/** The touch and depth of a tick, for `bestExchange`. */
+export function sideQuoteOf(exchange: 'NSE' | 'BSE', t: Pick<Tick, 'bids' | 'asks'> | undefined): SideQuote {
+  const sum = (levels: Tick['bids']) => (levels ?? []).reduce((s, l) => s + l.quantity, 0);
+  return {
+    exchange,
+    bestBidPaise: t?.bids?.[0]?.pricePaise,
+    bestAskPaise: t?.asks?.[0]?.pricePaise,
+    bidQuantity: t ? sum(t.bids) : undefined,
+    askQuantity: t ? sum(t.asks) : undefined,
+  };
+}
+
+/** `NSE=3,NFO=5` -> { NSE: 3, NFO: 5 }: the market protection band per exchange, in percent. */
+export function parseProtectionBands(spec: string): Partial<Record<Exchange, number>> {
+  const out: Partial<Record<Exchange, number>> = {};
+  for (const pair of spec.split(',')) {
+    const [ex, pct] = pair.split('=').map((x) => x.trim());
+    if (ex && pct !== undefined && Number.isFinite(Number(pct))) out[ex as Exchange] = Number(pct);
+  }
+  return out;
 }

@@ -16,7 +16,8 @@ import { AppConfig } from '@/config/app-config';
 import { BrokerError } from '@/broker/broker.errors';
 import { BrokerGateway } from '@/broker/broker-gateway';
 import type { OrderIntent } from '@/domain/execution';
-import type { ProductType } from '@/domain/market';
+import type { ProductType, Tick } from '@/domain/market';
+import { MarketDataService } from '@/market-data/api/market-data.service';
 import { InstrumentCatalog } from '@/broker/instruments/instrument-catalog';
 import { HealthRegistry } from '@/health/health-registry';
 import { AlertService } from '@/monitoring/alerts/alert.service';
@@ -37,6 +38,7 @@ import {
 import { ReconciliationGate } from './reconciliation-gate';
 import { Reconciler, type LocalPositionsPort } from './reconciler';
 import { serveOpenOrders } from './orders.metrics';
+import { platformRouting } from './routing-sources';
 
 const RELAY_MS = 2_000;
 const SWEEP_MS = 5_000;
@@ -60,6 +62,8 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private unsubscribe: (() => void) | null = null;
   private readonly offBus: (() => void)[] = [];
   private readonly lastPrice = new Map<string, number>();
+  /** Ticks seen on this process's bus (the feed process), ahead of the market-data Redis cache. */
+  private readonly lastTicks = new Map<string, Tick>();
   private lastSession = '';
 
   constructor(
@@ -84,17 +88,24 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
           details: { message: a.message },
         }),
     };
+    const lookup: InstrumentLookup = instruments ?? { get: (s) => this.optional(InstrumentCatalog)?.get(s) };
     if (!risk) this.logger.warn('no risk port bound (ORDERS_RISK): orders are checked for shape only');
     this.core = createOrdersCore({
       ds,
       broker: this.lazyBroker(),
       queue: new BullPlacementQueue(queue),
-      instruments: instruments ?? { get: (s) => this.optional(InstrumentCatalog)?.get(s) },
+      instruments: lookup,
       clock,
       risk: risk ?? PERMISSIVE_RISK,
       alerts: alertSink,
       bus,
-      routing: { marketProtectionPercent: 0 },
+      routing: platformRouting({
+        protection: env.ORDER_MARKET_PROTECTION,
+        staleMs: env.STALE_TICK_SECONDS * 1000,
+        instruments: lookup,
+        ticks: (symbols) => this.latestTicks(symbols),
+        positions: () => this.netPositions(),
+      }),
       rateLimitPerSec: env.ORDER_RATE_LIMIT_PER_SEC,
       resolveWindowMs: env.ORDER_UNKNOWN_RESOLVE_SECONDS * 1000,
       submitGraceMs: env.ANGEL_REQUEST_TIMEOUT_MS + 5_000,
@@ -121,6 +132,7 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     this.optional(HealthRegistry)?.register('orders', () => this.health(), { critical: false });
     this.every(RELAY_MS, () => this.core.relay.runOnce());
     this.every(2_000, () => this.gate.refresh());
+    this.offBus.push(this.bus.on('market.tick', (t) => void this.lastTicks.set(t.symbol, t)));
     await this.gate.refresh().catch(() => undefined);
     if (!this.config.hasRole('worker')) return;
     serveOpenOrders(this.core.store.ds);
@@ -177,6 +189,19 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
        FROM trades t JOIN orders o ON o.id = t.order_id GROUP BY t.user_id, t.symbol, o.product`,
       );
     return rows.map((r) => ({ ...r, quantity: Number(r.quantity) })).filter((r) => r.quantity !== 0);
+  }
+
+  /** Latest ticks for routing: this process's own feed first, else the market-data cache in Redis. */
+  private async latestTicks(symbols: string[]): Promise<Map<string, Tick>> {
+    const out = new Map<string, Tick>();
+    for (const s of symbols) {
+      const t = this.lastTicks.get(s);
+      if (t) out.set(s, t);
+    }
+    const missing = symbols.filter((s) => !out.has(s));
+    const md = missing.length ? this.optional(MarketDataService) : undefined;
+    if (md) for (const [s, t] of await md.latestTicks(missing)) out.set(s, t);
+    return out;
   }
 
   private async health(): Promise<{ up: boolean; details: Record<string, unknown> }> {

@@ -127,6 +127,11 @@ export class MarketDataService {
     });
   }
 
+  /** The latest streamed tick (with depth) per symbol from the cache, no broker call (order routing). */
+  latestTicks(symbols: string[]): Promise<Map<string, Tick>> {
+    return this.cache.get(symbols);
+  }
+
   async depth(symbol: string, now = Date.now()): Promise<DepthView> {
     const inst = await this.instrument(symbol);
     const t = (await this.cache.get([symbol])).get(symbol);

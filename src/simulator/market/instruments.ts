@@ -2,7 +2,7 @@ import { formatDdMonYyyy, formatSymbolDate, istDayStart, istWeekday, DAY_MS, IST
 import { Rng, deriveSeed } from '../random';
 import { EQUITIES } from './equities';
 
-export type ExchSeg = 'NSE' | 'NFO' | 'MCX';
+export type ExchSeg = 'NSE' | 'BSE' | 'NFO' | 'MCX';
 
 /** One simulated instrument; `row` is its scrip-master line in the exact wire strings (protocol §3.5). */
 export interface SimInstrument {
@@ -70,6 +70,14 @@ export function currentMonthlyExpiry(now: number): number {
 
 const roundTo = (paise: number, tick: number): number => Math.max(tick, Math.round(paise / tick) * tick);
 
+const BSE_LISTINGS: ReadonlyArray<readonly [string, string]> = [
+  ['SBIN', '500112'],
+  ['RELIANCE', '500325'],
+  ['INFY', '500209'],
+  ['TCS', '532540'],
+  ['HDFCBANK', '500180'],
+];
+
 interface IndexSpec {
   name: string;
   symbol: string;
@@ -103,6 +111,18 @@ export function buildInstruments(seed: number, now: number): SimInstrument[] {
     const eq = base(token, `${sym}-EQ`, sym, 'NSE', '', jitter(sym, price, 5), 1, false);
     eq.circuitFraction = price < 50 ? 0.05 : 0.2;
     out.push(eq);
+  }
+
+  // Dual listings on BSE (real BSE scrip codes; Angel One lists BSE equities without the -EQ suffix),
+  // starting at the NSE price, so order routing can pick the better side of the same stock.
+  for (const [sym, bseToken] of BSE_LISTINGS) {
+    const nse = out.find((i) => i.exchSeg === 'NSE' && i.symbol === `${sym}-EQ`);
+    if (!nse) continue;
+    out.push({
+      ...base(bseToken, sym, sym, 'BSE', '', nse.basePricePaise, 1, false),
+      isin: nse.isin,
+      circuitFraction: nse.circuitFraction,
+    });
   }
 
   let nextToken = 52001;
