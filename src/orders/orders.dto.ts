@@ -227,6 +227,11 @@ export class OrderEventDto {
 
 export class OrderWithEventsDto extends OrderDto {
   @ApiProperty({ type: [OrderEventDto] }) events!: OrderEventDto[];
+  /**
+   * Present when the order was split above the exchange's freeze quantity: every slice (this order
+   * first). The order's own status, quantity, filledQuantity and averagePrice then sum the slices.
+   */
+  @ApiProperty({ type: [OrderDto], required: false }) slices?: OrderDto[];
 }
 
 export class OrderPageDto {

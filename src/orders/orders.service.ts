@@ -8,6 +8,7 @@ import { Clock } from '@/common/clock';
 import type { OrderIntent } from '@/domain/execution';
 import { OrderEntity } from './entities/order.entity';
 import { isTerminal } from './order-state';
+import { aggregateSlices } from './slice-aggregate';
 import { orderNotFound } from './orders.errors';
 import { OrdersRuntime } from './orders.runtime';
 import type { CancelAllDto, ListOrdersQueryDto, ModifyOrderDto, PlaceOrderDto } from './orders.dto';
@@ -71,10 +72,27 @@ export class OrdersService {
     return { items: rows.map(toOrderView), page, pageSize, total };
   }
 
-  async get(user: AuthUser, id: string): Promise<OrderView & { events: OrderEventView[] }> {
+  /**
+   * One order with its events. An order sliced above the freeze quantity answers for the whole: its
+   * status, quantity, fills and average price sum the slices, each slice listed under `slices`.
+   */
+  async get(
+    user: AuthUser,
+    id: string,
+  ): Promise<OrderView & { events: OrderEventView[]; slices?: OrderView[] }> {
     const o = await this.owned(user, id);
-    const events = await this.core.store.events(o.id);
-    return { ...toOrderView(o), events: events.map(toEventView) };
+    const [events, children] = await Promise.all([
+      this.core.store.events(o.id),
+      o.leg === 'SLICE'
+        ? Promise.resolve([])
+        : this.core.store.ds
+            .getRepository(OrderEntity)
+            .find({ where: { parentOrderId: o.id, leg: 'SLICE' }, order: { createdAt: 'ASC' } }),
+    ]);
+    const view = { ...toOrderView(o), events: events.map(toEventView) };
+    if (!children.length) return view;
+    const slices = [o, ...children];
+    return { ...view, ...aggregateSlices(slices), slices: slices.map(toOrderView) };
   }
 
   async modify(user: AuthUser, id: string, dto: ModifyOrderDto): Promise<OrderView> {
