@@ -47,6 +47,8 @@ declare module '@/common/event-bus' {
   interface PlatformEvents {
     /** A user's position after a fill (WebSocket `positions` channel, owner only). */
     'portfolio.position': PositionEvent;
+    /** A fill the portfolio applied (once), with the charges it booked (strategy metrics net of costs). */
+    'portfolio.fill': FillView & { chargesPaise: Paise };
   }
 }
 
@@ -153,6 +155,7 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
     const effect = this.account.apply(fill);
     if (!effect.applied) return;
     this.userBook(f.userId).apply(fill);
+    this.bus.emit('portfolio.fill', { ...f, chargesPaise });
     const pos = this.userBook(f.userId).position(f.symbol);
     if (pos) this.bus.emit('portfolio.position', { ...pos, userId: f.userId });
     portfolioMetrics.fills.inc();

@@ -32,7 +32,7 @@ interface StrategyRow {
   symbols: string[];
   timeframe: string;
   params: { fast: number; slow: number };
-  metrics: { signals: number; signalsSent: number; lastSignalAt: string | null } | null;
+  metrics: { signals: number; signalsSent: number; lastSignalAt: string | null; charges?: string } | null;
 }
 interface OrderRow {
   symbol: string;
@@ -220,6 +220,13 @@ describe('the demo strategy trades on its own in simulated mode at any hour (e2e
     expect(Number(pnl.total.charges)).toBeGreaterThan(0);
     expect(Number(pnl.total.unrealised)).not.toBe(0);
     expect(Object.keys(pnl.byStrategy)).toContain(id);
+    // The instance's own metrics carry the charges the portfolio booked on its fills.
+    const charged = await eventually(
+      () => get<StrategyRow>(`/api/v1/strategies/${id}`),
+      (r) => Number(r.metrics?.charges ?? 0) > 0,
+      10_000,
+    );
+    expect(Number(charged.metrics!.charges)).toBeCloseTo(Number(pnl.total.charges), 2);
 
     // 6. Readiness: 200 with the feed up and the market open, whatever the hour in Mumbai.
     const ready = await http().get('/health/ready').expect(200);

@@ -1,6 +1,6 @@
 /**
  * Runs the strategy engine in the process that holds the market feed (role `feed`): subscribes it to
- * `market.candle`, `market.tick`, `orders.fill` and `orders.updated` on the EventBus, and reconciles
+ * `market.candle`, `market.tick`, `portfolio.fill` (fills with their charges) and `orders.updated` on the EventBus, and reconciles
  * its instances with `strategy_instances` every few seconds (and at once after an API change in this
  * process), writing back status, errors and metrics. Creates the demo instance on the first start in
  * simulated mode.
@@ -23,6 +23,7 @@ import { AppConfig } from '@/config/app-config';
 import type { Signal } from '@/domain/execution';
 import { SYSTEM_USER_ID } from '@/orders/orders.ports';
 import { StrategyEngine, type HistoryProvider, type InstanceView } from '@/strategies/engine';
+import type {} from '@/portfolio/portfolio.service';
 import { StrategyRegistry } from '@/strategies/registry';
 import type { PortfolioView, SignalExecutor } from '@/strategies/strategy.contract';
 import { platformExecutor, strategyHistory, strategyPortfolio, strategyPositions } from './host-adapters';
@@ -124,7 +125,8 @@ export class StrategyEngineHost implements OnApplicationBootstrap, OnModuleDestr
     this.unsubscribe.push(
       this.bus.on('market.candle', (c) => created.onCandle(c)),
       this.bus.on('market.tick', (t) => created.onTick(t)),
-      this.bus.on('orders.fill', (f) => {
+      // The portfolio's fill carries the charges it booked, so instance P&L is net of the same costs.
+      this.bus.on('portfolio.fill', (f) => {
         if (!f.strategyId || !created.has(f.strategyId)) return;
         created.onOrderUpdate({
           strategyId: f.strategyId,
@@ -134,6 +136,7 @@ export class StrategyEngineHost implements OnApplicationBootstrap, OnModuleDestr
           status: 'PARTIALLY_FILLED',
           fillQuantity: f.quantity,
           fillPricePaise: f.pricePaise,
+          chargesPaise: f.chargesPaise,
           time: f.at,
         });
       }),
