@@ -1,20 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsDateString, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { PageQueryDto } from '@/common/page-query.dto';
+import { IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
-export class AuditQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page: number = 1;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  pageSize: number = 50;
-
+export class AuditQueryDto extends PageQueryDto {
   /** Exact action name, e.g. `auth.login.failure`. */
   @IsOptional()
   @IsString()

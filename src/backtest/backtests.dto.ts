@@ -13,27 +13,10 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateBy,
-  type ValidationOptions,
 } from 'class-validator';
-import { isExactRupees } from '@/common/money';
+import { IsRupees } from '@/common/validation';
 import { INTERVALS, type Interval, type ProductType } from '@/domain/market';
 import { RUN_STATUSES, type RunStatus } from '@/backtest/nest/run.types';
-
-/** A rupee amount as a decimal number or string with at most two decimals, greater than zero. */
-export function IsPositiveRupees(opts?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isPositiveRupees',
-      validator: {
-        validate: (v: unknown) =>
-          (typeof v === 'number' || typeof v === 'string') && isExactRupees(v) && Number(v) > 0,
-        defaultMessage: (a) => `${a?.property} must be a positive rupee amount with at most two decimals`,
-      },
-    },
-    opts,
-  );
-}
 
 const SYMBOL_RE = /^[A-Z]+:[A-Za-z0-9&_.-]+$/;
 const PRODUCTS: readonly ProductType[] = ['INTRADAY', 'DELIVERY', 'CARRYFORWARD'];
@@ -93,7 +76,7 @@ export class BacktestSettingsDto {
 
   @ApiPropertyOptional({ example: '100000', description: 'Starting capital in rupees', default: '100000' })
   @IsOptional()
-  @IsPositiveRupees()
+  @IsRupees()
   capital?: string | number;
 
   @ApiPropertyOptional({ enum: ['india', 'none'], default: 'india', description: 'Indian charges or none' })
@@ -115,7 +98,7 @@ export class BacktestSettingsDto {
 
   @ApiPropertyOptional({ example: '0.05', description: 'Tick size in rupees', default: '0.05' })
   @IsOptional()
-  @IsPositiveRupees()
+  @IsRupees()
   tickSize?: string | number;
 
   @ApiPropertyOptional({
@@ -204,7 +187,7 @@ export class BacktestCsvQueryDto {
 
   @ApiPropertyOptional({ example: '100000' })
   @IsOptional()
-  @IsPositiveRupees()
+  @IsRupees()
   capital?: string;
 
   @ApiPropertyOptional({ enum: ['india', 'none'], default: 'india' })

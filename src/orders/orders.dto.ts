@@ -1,40 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-  type ValidationOptions,
-} from 'class-validator';
-import { isExactRupees } from '@/common/money';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsRupees, IsSymbol } from '@/common/validation';
 import { ORDER_STATUSES, type OrderStatus } from './order-state';
-
-/** A rupee amount as a decimal number or string with at most two decimals, greater than zero. */
-export function IsRupees(opts?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isRupees',
-      validator: {
-        validate: (v: unknown) =>
-          (typeof v === 'number' || typeof v === 'string') && isExactRupees(v) && Number(v) > 0,
-        defaultMessage: (a) => `${a?.property} must be a positive rupee amount with at most two decimals`,
-      },
-    },
-    opts,
-  );
-}
-
-/** `EXCHANGE:TRADINGSYMBOL`, e.g. `NSE:SBIN-EQ`. */
-export const IsSymbol = () =>
-  Matches(/^[A-Z]+:[A-Za-z0-9&_.-]+$/, {
-    message: 'symbol must be EXCHANGE:TRADINGSYMBOL, e.g. NSE:SBIN-EQ',
-  });
 
 export class PlaceOrderDto {
   @ApiProperty({ example: 'NSE:SBIN-EQ' })

@@ -1,5 +1,6 @@
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDateString, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PageQueryDto } from '@/common/page-query.dto';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsDateString, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class PositionsQueryDto {
   /** Only this strategy's positions (`manual` is the empty id of API orders). */
@@ -27,20 +28,7 @@ export class EquityQueryDto {
   to?: string;
 }
 
-export class TradesQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page: number = 1;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  pageSize: number = 50;
-
+export class TradesQueryDto extends PageQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(64)

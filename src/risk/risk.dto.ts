@@ -1,3 +1,4 @@
+import { PageQueryDto } from '@/common/page-query.dto';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -57,8 +58,6 @@ export class KillSwitchDto {
   @IsString() @MinLength(3) @MaxLength(500) reason!: string;
 }
 
-export class RejectionsQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) page: number = 1;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) pageSize: number = 50;
+export class RejectionsQueryDto extends PageQueryDto {
   @IsOptional() @IsString() @MaxLength(40) reason?: string;
 }

@@ -1,26 +1,12 @@
+import { PageQueryDto } from '@/common/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { AlertSeverity, AlertStatus } from './alert.types';
 
 const SEVERITIES: AlertSeverity[] = ['info', 'warning', 'critical'];
 
-export class ListAlertsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize: number = 50;
-
+export class ListAlertsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SEVERITIES })
   @IsOptional()
   @IsIn(SEVERITIES)
