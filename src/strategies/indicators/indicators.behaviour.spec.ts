@@ -77,6 +77,53 @@ describe('indicator behaviour over long runs and edges', () => {
     expect(v.update(30, 30, 30, 2, t + 60_000)).toBe(30);
   });
 
+  it('Stochastic equals a direct recomputation (window scan, plain means) for fast and slow settings, long runs and after reset', () => {
+    /** Straight from the definition: O(kPeriod) scans and plain means, NaN until each stage exists. */
+    function direct(h: number[], l: number[], c: number[], kp: number, dp: number, ks: number) {
+      const raw: number[] = [];
+      const k: number[] = [];
+      const d: number[] = [];
+      for (let i = 0; i < c.length; i++) {
+        const from = Math.max(0, i - kp + 1);
+        const hh = Math.max(...h.slice(from, i + 1));
+        const ll = Math.min(...l.slice(from, i + 1));
+        raw.push(i + 1 < kp ? NaN : hh > ll ? ((c[i] - ll) / (hh - ll)) * 100 : 50);
+        const rs = raw.slice(i - ks + 1);
+        k.push(i + 1 < kp + ks - 1 ? NaN : rs.reduce((a, b) => a + b, 0) / ks);
+        const ksd = k.slice(i - dp + 1);
+        d.push(i + 1 < kp + ks + dp - 2 ? NaN : ksd.reduce((a, b) => a + b, 0) / dp);
+      }
+      return { k, d };
+    }
+    const close = xs.slice(0, 3000).map((x, i) => x + ((i * 31) % 17) - 8);
+    const high = close.map((x, i) => x + ((i * 13) % 7) * 0.37);
+    const low = close.map((x, i) => x - ((i * 11) % 5) * 0.41);
+    const same = (a: number, b: number) =>
+      Number.isNaN(b) ? Number.isNaN(a) : Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+    for (const [kp, dp, ks] of [
+      [14, 3, 3],
+      [14, 3, 1],
+      [5, 2, 4],
+      [1, 1, 1],
+      [2, 5, 2],
+    ]) {
+      const want = direct(high, low, close, kp, dp, ks);
+      const s = new Stochastic(kp, dp, ks);
+      for (const pass of [0, 1]) {
+        for (let i = 0; i < close.length; i++) {
+          const k = s.update(high[i], low[i], close[i]);
+          if (!same(k, want.k[i]) || !same(s.k, want.k[i]) || !same(s.d, want.d[i]))
+            throw new Error(
+              `(${kp},${dp},${ks}) pass ${pass} bar ${i}: k ${s.k} d ${s.d} vs ${want.k[i]} ${want.d[i]}`,
+            );
+          if (s.ready !== i + 1 >= s.warmup) throw new Error(`(${kp},${dp},${ks}) ready wrong at bar ${i}`);
+        }
+        s.reset();
+        expect(s.k).toBeNaN();
+      }
+    }
+  });
+
   it('warm-up lengths are the documented ones', () => {
     expect(new MACD(12, 26, 9).warmup).toBe(34);
     expect(new Stochastic(14, 3, 3).warmup).toBe(18);
