@@ -104,6 +104,10 @@ function readInt16LE(b: Uint8Array, o: number): number {
   return v > 32767 ? v - 65536 : v;
 }
 
+function tokenSlot(w0: number, w1: number): number {
+  return Math.imul(w0 ^ Math.imul(w1, 0x27d4eb2d), 0x9e3779b1) >>> (32 - TOKEN_CACHE_BITS);
+}
+
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export class StreamDecoder {
@@ -168,19 +172,34 @@ export class StreamDecoder {
     }
   }
 
-  /** The frame's token, or '' when it is empty or not printable ASCII. */
+  /**
+   * The frame's token, or '' when it is empty or not printable ASCII. The common case (a short token
+   * found at its home slot) is all that is here, small enough for V8 to inline into `decode`.
+   */
   private token(b: Uint8Array): string {
-    const w0 = b[2] | (b[3] << 8) | (b[4] << 16) | (b[5] << 24);
-    const w1 = b[6] | (b[7] << 8) | (b[8] << 16) | (b[9] << 24);
     // Byte 10 is NUL, so the token ends within the 8 bytes read and the two words determine it.
     if (b[10] === 0) {
-      const keys = this.tokenKeys;
-      let slot = Math.imul(w0 ^ Math.imul(w1, 0x27d4eb2d), 0x9e3779b1) >>> (32 - TOKEN_CACHE_BITS);
-      for (let probe = 0; probe < 8; probe++, slot = (slot + 1) & TOKEN_CACHE_MASK) {
+      const w0 = b[2] | (b[3] << 8) | (b[4] << 16) | (b[5] << 24);
+      const w1 = b[6] | (b[7] << 8) | (b[8] << 16) | (b[9] << 24);
+      const slot = tokenSlot(w0, w1);
+      if (this.tokenKeys[slot * 2] === w0 && this.tokenKeys[slot * 2 + 1] === w1) {
         const s = this.tokenValues[slot];
-        if (s === '') return this.tokenMiss(b, slot);
-        if (keys[slot * 2] === w0 && keys[slot * 2 + 1] === w1) return s;
+        if (s !== '') return s;
       }
+    }
+    return this.tokenSlow(b);
+  }
+
+  /** Probing past the home slot, first sight of a token, and tokens longer than 8 bytes. */
+  private tokenSlow(b: Uint8Array): string {
+    if (b[10] !== 0) return this.readToken(b) ?? '';
+    const w0 = b[2] | (b[3] << 8) | (b[4] << 16) | (b[5] << 24);
+    const w1 = b[6] | (b[7] << 8) | (b[8] << 16) | (b[9] << 24);
+    let slot = tokenSlot(w0, w1);
+    for (let probe = 0; probe < 8; probe++, slot = (slot + 1) & TOKEN_CACHE_MASK) {
+      const s = this.tokenValues[slot];
+      if (s === '') return this.tokenMiss(b, slot);
+      if (this.tokenKeys[slot * 2] === w0 && this.tokenKeys[slot * 2 + 1] === w1) return s;
     }
     return this.readToken(b) ?? '';
   }
