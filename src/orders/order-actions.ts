@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { HttpStatus, Logger } from '@nestjs/common';
+import { AppError } from '@/common/errors';
 import type { Clock } from '@/common/clock';
 import type { EventBus } from '@/common/event-bus';
 import type { Paise } from '@/common/money';
@@ -7,19 +8,25 @@ import type { BrokerGateway } from '@/broker/broker-gateway';
 import type { OrderEntity } from './entities/order.entity';
 import { isTerminal, LIVE_STATUSES, type EventSource } from './order-state';
 import type { OrderStore } from './order.store';
-import { invalidOrder, notCancellable, notModifiable } from './orders.errors';
+import { invalidOrder, notCancellable, notModifiable, OrdersErrorCode } from './orders.errors';
 import type { InstrumentLookup } from './orders.ports';
 import { toOrderView, type OrderView } from './order-view';
 import type { SlidingWindowLimiter } from './rate-limiter';
 import { validateOrderShape } from './order-routing';
+import { aggregateSlices } from './slice-aggregate';
 
 export interface OrderActionsOptions {
   store: OrderStore;
   broker: Pick<BrokerGateway, 'cancelOrder' | 'modifyOrder'>;
   instruments: InstrumentLookup;
   clock: Clock;
-  /** Shared with placement: cancels and modifies count against the broker's order-rate limit too. */
-  limiter: SlidingWindowLimiter;
+  /**
+   * Cancels only, at the broker's cancelOrder limit (20/s, protocol §7.1): never shared with placements,
+   * so a cancel (risk-reducing) never waits behind the placement limit (`ORDER_RATE_LIMIT_PER_SEC`).
+   */
+  cancelLimiter: SlidingWindowLimiter;
+  /** Modifies only, at the broker's modifyOrder limit (20/s, protocol §7.1). */
+  modifyLimiter: SlidingWindowLimiter;
   bus?: Pick<EventBus, 'emit'>;
 }
 
@@ -56,7 +63,7 @@ export class OrderActions {
     });
     this.emit(r.order);
     if (r.order.status !== 'CANCEL_PENDING') return toOrderView(r.order);
-    await this.o.limiter.acquire();
+    await this.o.cancelLimiter.acquire();
     try {
       await this.o.broker.cancelOrder(order.brokerOrderId);
       await store.recordEvent(order.id, {
@@ -96,7 +103,17 @@ export class OrderActions {
     const check = validateOrderShape(next, inst);
     if (!check.ok) throw invalidOrder(check.message, { reason: check.reason });
     if (next.quantity <= order.filledQuantity) throw invalidOrder('quantity must exceed the filled quantity');
-    await this.o.limiter.acquire();
+    // A slice of an order split above the freeze quantity may not grow past it (the exchange refuses it).
+    const freeze = order.routing?.freezeQuantity;
+    if (typeof freeze === 'number' && next.quantity > freeze)
+      throw invalidOrder(
+        `quantity ${next.quantity} is above the freeze quantity ${freeze} of ${order.symbol}`,
+        {
+          field: 'quantity',
+          freezeQuantity: freeze,
+        },
+      );
+    await this.o.modifyLimiter.acquire();
     try {
       await this.o.broker.modifyOrder({
         brokerOrderId: order.brokerOrderId,
@@ -130,7 +147,12 @@ export class OrderActions {
     return toOrderView(r.order);
   }
 
-  /** Cancels every non-terminal order (of one user, or all); returns what happened to each. */
+  /**
+   * Cancels every non-terminal order (of one user, or all; slices are orders of their own, so every
+   * slice is among them) and returns what happened to each. All cancels start at once: each waits only
+   * on the cancel limiter (the broker's cancelOrder limit), so with N resting orders the last is sent
+   * after about floor((N - 1) / 20) broker windows, whatever the placement limit.
+   */
   async cancelMany(
     orders: OrderEntity[],
     source: EventSource,
@@ -149,6 +171,41 @@ export class OrderActions {
       }),
     );
     return out;
+  }
+
+  /**
+   * Cancels an order split into slices above the freeze quantity: every slice still live, all at once.
+   * Slices already ended are left as they are and slices whose cancel is already pending are not sent
+   * again. Refused (409, nothing sent) when no slice is live; when some slices could not be cancelled
+   * now (their placement in flight or unknown) the others are cancelled and the answer is a 409 naming
+   * the ones left, so the caller knows to try again.
+   */
+  async cancelSlices(slices: OrderEntity[], source: EventSource, reason: string): Promise<void> {
+    const live = slices.filter((o) => !isTerminal(o.status) && o.status !== 'CANCEL_PENDING');
+    if (!live.length) {
+      if (slices.some((o) => o.status === 'CANCEL_PENDING')) return;
+      throw notCancellable(aggregateSlices(slices).status);
+    }
+    const refused: { id: string; status: string; error: string }[] = [];
+    await Promise.all(
+      live.map((o) =>
+        this.cancel(o, source, reason).catch((err: unknown) => {
+          refused.push({ id: o.id, status: o.status, error: (err as Error).message });
+        }),
+      ),
+    );
+    if (!refused.length) return;
+    const sent = live.length - refused.length;
+    throw new AppError(
+      OrdersErrorCode.NotCancellable,
+      `${refused.length} of ${slices.length} slices cannot be cancelled now (${refused
+        .map((r) => `${r.id} in ${r.status}`)
+        .join(
+          ', ',
+        )}); ${sent} other live slice${sent === 1 ? '' : 's'} cancelled. Try again once the placement resolves`,
+      HttpStatus.CONFLICT,
+      { reason: 'SLICES_NOT_CANCELLABLE', notCancelled: refused },
+    );
   }
 
   private emit(order: OrderEntity): void {

@@ -11,7 +11,7 @@ import { OrderUpdateApplier } from './order-update.applier';
 import { OrderPlacementService, type RoutingSettings } from './order-placement.service';
 import type { InstrumentLookup, OrdersAlertSink, OrdersRiskPort, PlacementQueue } from './orders.ports';
 import { OutboxRelay } from './outbox-relay';
-import { SlidingWindowLimiter } from './rate-limiter';
+import { BROKER_SEND_WINDOW_MS, BROKER_WRITE_LIMIT_PER_SEC, SlidingWindowLimiter } from './rate-limiter';
 import { UnknownOrderResolver } from './unknown-order.resolver';
 
 export type OrdersBroker = Pick<
@@ -29,7 +29,12 @@ export interface OrdersCoreOptions {
   alerts?: OrdersAlertSink;
   bus?: Pick<EventBus, 'emit'>;
   routing?: RoutingSettings;
+  /** Placements per second (`ORDER_RATE_LIMIT_PER_SEC`); cancels and modifies are not counted here. */
   rateLimitPerSec: number;
+  /** Cancels per second (`CANCEL_RATE_LIMIT_PER_SEC`, default 20: the broker's cancelOrder limit, §7.1). */
+  cancelRateLimitPerSec?: number;
+  /** Modifies per second (default 20: the broker's modifyOrder limit, §7.1). */
+  modifyRateLimitPerSec?: number;
   resolveWindowMs: number;
   submitGraceMs: number;
   defaultTtlMs: number;
@@ -102,7 +107,19 @@ export function createOrdersCore(o: OrdersCoreOptions): OrdersCore {
     broker: o.broker,
     instruments: o.instruments,
     clock: o.clock,
-    limiter,
+    // Not the placement limiter: cancels and modifies have their own §7.1 limits at the broker.
+    cancelLimiter: new SlidingWindowLimiter(
+      o.cancelRateLimitPerSec ?? BROKER_WRITE_LIMIT_PER_SEC,
+      o.clock,
+      undefined,
+      BROKER_SEND_WINDOW_MS,
+    ),
+    modifyLimiter: new SlidingWindowLimiter(
+      o.modifyRateLimitPerSec ?? BROKER_WRITE_LIMIT_PER_SEC,
+      o.clock,
+      undefined,
+      BROKER_SEND_WINDOW_MS,
+    ),
     bus: o.bus,
   });
   const relay = new OutboxRelay(store, o.queue, o.clock);

@@ -1,6 +1,20 @@
 import type { Clock } from '@/common/clock';
 
 /**
+ * SmartAPI's limit on each of placeOrder, modifyOrder and cancelOrder (protocol §7.1: 20/s per endpoint).
+ * `ORDER_RATE_LIMIT_PER_SEC` is the platform's lower placement (SEBI OPS) limit; cancels and modifies
+ * are paced at the broker's own per-endpoint limit instead, each on its own limiter.
+ */
+export const BROKER_WRITE_LIMIT_PER_SEC = 20;
+
+/**
+ * The window of the limiters right in front of a broker write: a quarter-second longer than the
+ * broker's second, for event-loop and network jitter between our grant and the broker's count (a
+ * rate-limit answer to a write is ambiguous, so it must not happen).
+ */
+export const BROKER_SEND_WINDOW_MS = 1250;
+
+/**
  * At most `perSecond` acquisitions in any rolling second, waiting (FIFO) rather than refusing: orders
  * over the limit are delayed, never dropped. Per process; Bull's queue limiter bounds the fleet.
  */

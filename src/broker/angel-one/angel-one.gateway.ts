@@ -222,12 +222,10 @@ export class AngelOneGateway extends BrokerGateway {
 
   async cancelOrder(brokerOrderId: string): Promise<OrderAck> {
     const meta = this.orderMeta.get(brokerOrderId);
-    // Cancels count against the exchange's order rate too; an order we never saw is capped under 'unknown'.
+    // Only the cancelOrder endpoint's own §7.1 buckets: a cancel reduces risk, so it never waits behind
+    // placements for the per-segment order egress cap (ORDER_RATE_LIMIT_PER_SEC is a placement limit).
     const ack = await this.session.withSession(() =>
-      this.rest.cancelOrder(
-        { variety: meta?.variety ?? 'NORMAL', orderid: brokerOrderId },
-        { segment: meta?.exchange ?? 'unknown' },
-      ),
+      this.rest.cancelOrder({ variety: meta?.variety ?? 'NORMAL', orderid: brokerOrderId }),
     );
     return { brokerOrderId: ack.orderid, uniqueOrderId: ack.uniqueorderid ?? null };
   }

@@ -1,9 +1,11 @@
 /**
  * Client-side token buckets mirroring SmartAPI's per-endpoint limits (§7.1), so the platform never
- * earns the broker's "exceeding access rate" answer. Waiters queue per lane; exits and cancels
- * (`priority: 'high'`) are served before entries; order writes also pass a per-exchange-segment egress cap
- * (`ORDER_RATE_LIMIT_PER_SEC`, under SEBI's 10/s for unregistered algos). A waiter that would wait longer
- * than `maxWaitMs` is refused with a `rate_limited` BrokerError: nothing was sent.
+ * earns the broker's "exceeding access rate" answer. Waiters queue per lane (one per endpoint: placeOrder,
+ * modifyOrder and cancelOrder each have their own 20/s, 500/min, 1000/h); within a lane exits
+ * (`priority: 'high'`) are served before entries. Placements and modifies also pass a per-exchange-segment
+ * egress cap (`ORDER_RATE_LIMIT_PER_SEC`, under SEBI's 10/s for unregistered algos); cancels do not (the
+ * gateway passes no segment for them): they reduce risk and never wait behind placements. A waiter that
+ * would wait longer than `maxWaitMs` is refused with a `rate_limited` BrokerError: nothing was sent.
  */
 import { BrokerError } from '@/broker/broker.errors';
 import { gauge } from '@/monitoring/metrics';

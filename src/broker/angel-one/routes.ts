@@ -1,6 +1,8 @@
 /**
  * Every SmartAPI route the platform uses (protocol §1.2, §2.1, §3), with its method, path and the
- * per-endpoint limits of §7.1. `lane` groups routes that share one limit (the order writes share 20/s).
+ * per-endpoint limits of §7.1. `lane` groups routes that share one limit; every route has its own by
+ * default. placeOrder, modifyOrder and cancelOrder are limited at 20/s, 500/min and 1000/h EACH (the
+ * §7.1 row names the three endpoints), so a burst of placements never holds a cancel back.
  * `write: true` marks calls that change broker state: never retried, and an unclear outcome is ambiguous.
  */
 export interface RouteLimits {
@@ -52,21 +54,18 @@ const defs = {
     path: `${SECURE}/order/v1/placeOrder`,
     limits: ORDER_LIMITS,
     write: true,
-    lane: 'order',
   },
   modifyOrder: {
     method: 'POST',
     path: `${SECURE}/order/v1/modifyOrder`,
     limits: ORDER_LIMITS,
     write: true,
-    lane: 'order',
   },
   cancelOrder: {
     method: 'POST',
     path: `${SECURE}/order/v1/cancelOrder`,
     limits: ORDER_LIMITS,
     write: true,
-    lane: 'order',
   },
   getOrderBook: {
     method: 'GET',
