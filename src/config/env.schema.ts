@@ -81,6 +81,8 @@ export const envSchema = z.object({
   ANGEL_DAILY_RELOGIN_TIME: hhmm('08:30'),
   ANGEL_REQUEST_TIMEOUT_MS: int(7000, 100, 120000),
   ORDER_RATE_LIMIT_PER_SEC: int(8, 1, 20),
+  /** Cancels per second, apart from placements: the broker's cancelOrder limit (protocol §7.1: 20/s). */
+  CANCEL_RATE_LIMIT_PER_SEC: int(20, 1, 20),
   ORDER_UNKNOWN_RESOLVE_SECONDS: int(30, 1, 3600),
   /** Market orders go out as limits this many percent beyond LTP, per exchange; 0 sends true market orders. */
   ORDER_MARKET_PROTECTION: z

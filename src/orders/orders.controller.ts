@@ -77,19 +77,34 @@ export class OrdersController {
   @Authenticated(Role.Trader)
   @ApiOperation({ summary: 'Modify a resting order (quantity, price, trigger price)' })
   @ApiOkResponse({ type: OrderDto })
+  @ApiBadRequestResponse({
+    description: 'Invalid values (a slice never above its freeze quantity), naming the field',
+    type: ErrorResponseDto,
+  })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  @ApiConflictResponse({ description: 'The order is not in a modifiable state', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description:
+      'The order is not in a modifiable state, or it was split into slices above the freeze quantity (reason SLICED: cancel it and place it again)',
+    type: ErrorResponseDto,
+  })
   modify(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ModifyOrderDto) {
     return this.orders.modify(user, id, dto);
   }
 
   @Delete(':id')
   @Authenticated(Role.Trader)
-  @ApiOperation({ summary: 'Cancel an order (queued: at once; resting: through the broker)' })
-  @ApiOkResponse({ type: OrderDto })
+  @ApiOperation({
+    summary:
+      'Cancel an order (queued: at once; resting: through the broker). An order split into slices above the freeze quantity is cancelled whole: every live slice',
+  })
+  @ApiOkResponse({
+    description: 'The order after the cancel, as GET /orders/{id} shows it (a sliced order sums its slices)',
+    type: OrderWithEventsDto,
+  })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({
-    description: 'Terminal, or placement still in flight or unknown',
+    description:
+      'Terminal, or placement still in flight or unknown (for a sliced order: the slices not cancelled are named, the others were cancelled)',
     type: ErrorResponseDto,
   })
   cancel(@CurrentUser() user: AuthUser, @Param('id') id: string) {

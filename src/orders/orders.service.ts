@@ -1,15 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Brackets } from 'typeorm';
 import { AuditService } from '@/audit/audit.service';
 import { Role, roleAtLeast, type AuthUser } from '@/auth/role.enum';
 import { rupeesToPaise } from '@/common/money';
 import { Clock } from '@/common/clock';
+import { AppError } from '@/common/errors';
 import type { OrderIntent } from '@/domain/execution';
 import { OrderEntity } from './entities/order.entity';
 import { isTerminal } from './order-state';
 import { aggregateSlices } from './slice-aggregate';
-import { orderNotFound } from './orders.errors';
+import { orderNotFound, OrdersErrorCode } from './orders.errors';
 import { OrdersRuntime } from './orders.runtime';
 import type { CancelAllDto, ListOrdersQueryDto, ModifyOrderDto, PlaceOrderDto } from './orders.dto';
 import { toEventView, toOrderView, type OrderEventView, type OrderView } from './order-view';
@@ -80,23 +81,34 @@ export class OrdersService {
     user: AuthUser,
     id: string,
   ): Promise<OrderView & { events: OrderEventView[]; slices?: OrderView[] }> {
-    const o = await this.owned(user, id);
-    const [events, children] = await Promise.all([
-      this.core.store.events(o.id),
-      o.leg === 'SLICE'
-        ? Promise.resolve([])
-        : this.core.store.ds
-            .getRepository(OrderEntity)
-            .find({ where: { parentOrderId: o.id, leg: 'SLICE' }, order: { createdAt: 'ASC' } }),
-    ]);
+    return this.view(await this.owned(user, id));
+  }
+
+  private async view(
+    o: OrderEntity,
+  ): Promise<OrderView & { events: OrderEventView[]; slices?: OrderView[] }> {
+    const [events, children] = await Promise.all([this.core.store.events(o.id), this.slicesOf(o)]);
     const view = { ...toOrderView(o), events: events.map(toEventView) };
     if (!children.length) return view;
     const slices = [o, ...children];
     return { ...view, ...aggregateSlices(slices), slices: slices.map(toOrderView) };
   }
 
+  /**
+   * A sliced order is refused as a whole (409 ORDER_NOT_MODIFIABLE, reason SLICED): there is no one
+   * meaning for a new quantity spread over slices, and changing their prices one by one could leave them
+   * half changed. Cancel it and place it again.
+   */
   async modify(user: AuthUser, id: string, dto: ModifyOrderDto): Promise<OrderView> {
     const o = await this.owned(user, id);
+    const children = await this.slicesOf(o);
+    if (children.length)
+      throw new AppError(
+        OrdersErrorCode.NotModifiable,
+        `order ${o.id} was split into ${children.length + 1} slices above the freeze quantity and cannot be modified: cancel it and place it again`,
+        HttpStatus.CONFLICT,
+        { reason: 'SLICED', slices: [o.id, ...children.map((c) => c.id)] },
+      );
     return this.core.actions.modify(
       o,
       { quantity: dto.quantity, pricePaise: rupees(dto.price), triggerPricePaise: rupees(dto.triggerPrice) },
@@ -104,9 +116,21 @@ export class OrdersService {
     );
   }
 
-  async cancel(user: AuthUser, id: string): Promise<OrderView> {
+  /**
+   * Cancels the order and answers with it as `GET /orders/{id}` does. An order sliced above the freeze
+   * quantity is cancelled whole: every slice still live is cancelled (a slice's own id cancels that slice
+   * only), and the answer sums the slices.
+   */
+  async cancel(
+    user: AuthUser,
+    id: string,
+  ): Promise<OrderView & { events: OrderEventView[]; slices?: OrderView[] }> {
     const o = await this.owned(user, id);
-    return this.core.actions.cancel(o, 'API', `cancelled by ${user.username}`);
+    const reason = `cancelled by ${user.username}`;
+    const children = await this.slicesOf(o);
+    if (children.length) await this.core.actions.cancelSlices([o, ...children], 'API', reason);
+    else await this.core.actions.cancel(o, 'API', reason);
+    return this.view((await this.core.store.findById(o.id)) ?? o);
   }
 
   async cancelAll(user: AuthUser, dto: CancelAllDto) {
@@ -123,6 +147,14 @@ export class OrdersService {
       details: { reason, scope: all ? 'all' : 'own', ...result, failed: result.failed.length },
     });
     return result;
+  }
+
+  /** The other slices of an order split above the freeze quantity (none for a slice itself). */
+  private slicesOf(o: OrderEntity): Promise<OrderEntity[]> {
+    if (o.leg === 'SLICE') return Promise.resolve([]);
+    return this.core.store.ds
+      .getRepository(OrderEntity)
+      .find({ where: { parentOrderId: o.id, leg: 'SLICE' }, order: { createdAt: 'ASC' } });
   }
 
   private async owned(user: AuthUser, id: string): Promise<OrderEntity> {

@@ -21,6 +21,13 @@ describe('RateLimiter (protocol §7.1 buckets per client code)', () => {
     expect(limiter.take('A', 'placeOrder')).toBe(true);
   });
 
+  it('counts placeOrder, modifyOrder and cancelOrder in separate buckets (20/s each, §7.1)', () => {
+    expect(burst('A', 'placeOrder', 25)).toBe(20);
+    // Placements spent this second: cancels and modifies still have their own twenty.
+    expect(burst('A', 'cancelOrder', 25)).toBe(20);
+    expect(burst('A', 'modifyOrder', 25)).toBe(20);
+  });
+
   it('keeps each client code in its own bucket', () => {
     expect(burst('A', 'getOrderBook', 2)).toBe(1);
     expect(burst('B', 'getOrderBook', 2)).toBe(1);

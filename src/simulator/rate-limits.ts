@@ -6,6 +6,7 @@ export interface BucketLimits {
   perHour?: number;
 }
 
+/** placeOrder, modifyOrder and cancelOrder each (one bucket per route, not one shared by the three). */
 const ORDERS: BucketLimits = { perSecond: 20, perMinute: 500, perHour: 1000 };
 const DATA: BucketLimits = { perSecond: 10, perMinute: 500, perHour: 5000 };
 const BOOKS: BucketLimits = { perSecond: 1 };
