@@ -68,6 +68,13 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
   private readonly charges = new FillCharges();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly journalWrites = new Set<Promise<unknown>>();
+  /**
+   * Fills applied, by order and cumulative quantity: the same fill again (from the journal replay and
+   * the event bridge, or a reconciliation) is dropped before its charges are counted, since the
+   * per-order brokerage tally would otherwise grow. Bounded; the book's own check still holds after.
+   */
+  private readonly appliedFills = new Set<string>();
+  private held: FillView[] | null = null;
   private capital: Paise = DEFAULT_CAPITAL_PAISE;
   readonly view: BookRiskView;
   readonly specs: InstrumentSpecLookup;
@@ -91,16 +98,21 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.replay();
+    // Subscribed before the journal is read: a fill another process makes meanwhile (it arrives over the
+    // event bridge) is held and applied after the replay, once even if the journal had it too.
+    const held: FillView[] = [];
+    this.held = held;
     this.unsubscribe.push(
       this.bus.on('market.tick', (t) => this.onTick(t)),
       this.bus.on('orders.updated', (o) => this.onOrder(o)),
-      this.bus.on('orders.fill', (f) => {
-        this.onFill(f).catch((err: unknown) =>
-          this.logger.error(`fill for order ${f.orderId} not journaled: ${(err as Error).message}`),
-        );
-      }),
+      this.bus.on('orders.fill', (f) => (this.held ? this.held.push(f) : this.applyFill(f))),
     );
+    try {
+      await this.replay();
+    } finally {
+      this.held = null;
+      for (const f of held) this.applyFill(f);
+    }
     await this.refreshCapital();
   }
 
@@ -150,10 +162,13 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
 
   /** Applies a fill once (keyed by order and cumulative quantity), journals it and announces the position. */
   async onFill(f: FillView): Promise<void> {
+    const key = fillKey(f.orderId, f.cumQuantity);
+    if (this.appliedFills.has(key)) return;
     const chargesPaise = this.charges.compute({ ...f, time: f.at });
     const fill = toOrderFill(f, chargesPaise);
     const effect = this.account.apply(fill);
     if (!effect.applied) return;
+    this.rememberFill(key);
     this.userBook(f.userId).apply(fill);
     this.bus.emit('portfolio.fill', { ...f, chargesPaise });
     const pos = this.userBook(f.userId).position(f.symbol);
@@ -237,6 +252,17 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  private applyFill(f: FillView): void {
+    this.onFill(f).catch((err: unknown) =>
+      this.logger.error(`fill for order ${f.orderId} not journaled: ${(err as Error).message}`),
+    );
+  }
+
+  private rememberFill(key: string): void {
+    if (this.appliedFills.size >= 200_000) this.appliedFills.clear();
+    this.appliedFills.add(key);
+  }
+
   private userBook(userId: string): PositionBook {
     let b = this.users.get(userId);
     if (!b) {
@@ -265,11 +291,14 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
       };
       this.account.apply(fill);
       this.userBook(r.userId).apply(fill);
+      this.rememberFill(fillKey(r.orderId, r.cumQuantity));
     }
     this.rollDay();
     if (rows.length) this.logger.log(`rebuilt positions from ${rows.length} journaled fills`);
   }
 }
+
+const fillKey = (orderId: string, cumQuantity: number) => `${orderId}|${cumQuantity}`;
 
 export function toOrderFill(f: FillView, chargesPaise: Paise): OrderFill {
   return {

@@ -18,16 +18,31 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
+export interface StartTestAppOptions {
+  /**
+   * Another running test app whose database and Redis prefix this one shares, as a second process of
+   * the same deployment would (split roles). This app then neither creates nor drops a database: close
+   * it before the app it shares with.
+   */
+  shareWith?: TestApp;
+}
+
 /**
  * The real Fastify app on an ephemeral loopback port, with its own freshly migrated database and its own
- * Redis prefix. `env` overrides any variable.
+ * Redis prefix (or those of `opts.shareWith`). `env` overrides any variable.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp(
+  env: Record<string, string> = {},
+  opts: StartTestAppOptions = {},
+): Promise<TestApp> {
+  const shared = opts.shareWith?.config.env;
+  const db = shared
+    ? { url: shared.DATABASE_URL, drop: () => Promise.resolve() }
+    : await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
-    REDIS_PREFIX: testRedisPrefix(),
+    REDIS_PREFIX: shared?.REDIS_PREFIX ?? testRedisPrefix(),
     SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,

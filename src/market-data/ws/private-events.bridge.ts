@@ -23,7 +23,10 @@ declare module '@/common/event-bus' {
 /**
  * Carries owner-scoped events from whichever process emits them (orders in the worker, portfolio,
  * risk) to every `api` instance through one Redis channel. Gateways only read that channel, so an event
- * is delivered once whether or not the emitter shares the gateway's process.
+ * is delivered once whether or not the emitter shares the gateway's process. Since the EventBus bridge
+ * also hands every process the other processes' events (and each portfolio derives positions from
+ * them), only events this process originated are forwarded: a remote event, and whatever is emitted
+ * while handling it, was forwarded by the process it came from.
  */
 @Injectable()
 export class PrivateEventsBridge implements OnModuleInit, OnModuleDestroy {
@@ -36,8 +39,10 @@ export class PrivateEventsBridge implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    const send = (m: PrivateMessage) =>
+    const send = (m: PrivateMessage) => {
+      if (this.bus.inRemoteDelivery) return;
       void this.redis.publish(this.keys.privateChannel, JSON.stringify(m)).catch(() => undefined);
+    };
     this.offs.push(
       this.bus.on('orders.updated', (o) =>
         send({ channel: 'orders', userId: o.userId, event: 'orders.updated', data: o }),
