@@ -46,6 +46,16 @@ describe('KillSwitchService', () => {
     );
   });
 
+  it('blocks before anything else, and starts the flatten without waiting for the cancels', async () => {
+    const { svc, canceller, state } = setup({ cancelMs: 50 });
+    const halting = svc.apply('halt', 'stop now', null, true, 'manual');
+    // Synchronously on the call: trading is halted and both the cancels and the exits are under way.
+    expect(state()).toBe('HALTED');
+    expect(canceller.cancelAll).toHaveBeenCalledWith('stop now');
+    expect(canceller.flattenAll).toHaveBeenCalledWith('stop now');
+    await expect(halting).resolves.toEqual({ state: 'HALTED', cancelRequested: 2, flattenRequested: 1 });
+  });
+
   it('refuses resume to a trader with 403 and changes nothing; an admin resumes', async () => {
     const { svc, risk, state } = setup();
     await svc.act(trader, { action: 'halt', reason: 'stop' });
