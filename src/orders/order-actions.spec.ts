@@ -1,3 +1,4 @@
+import { BrokerError } from '@/broker/broker.errors';
 import { ManualClock } from '@/common/clock';
 import type { Instrument } from '@/domain/market';
 import type { OrderEntity } from './entities/order.entity';
@@ -115,6 +116,7 @@ function setup(opts: { cancelPerSec?: number; modifyPerSec?: number } = {}) {
     clock: t.clock,
     cancelLimiter,
     modifyLimiter,
+    sleep: t.sleep,
   });
   const add = (o: OrderEntity) => {
     store.rows.set(o.id, o);
@@ -176,6 +178,44 @@ describe('OrderActions: cancels and modifies on their own limiters', () => {
     expect(s.broker.modifyOrder).not.toHaveBeenCalled();
     await s.actions.modify(slice, { quantity: 900 }, 'API');
     expect(s.broker.modifyOrder).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('OrderActions.cancel refused on rate', () => {
+  const rateAnswer = () =>
+    new BrokerError('ambiguous', 'cancelOrder', 'broker rate limit exceeded', 'RATE_LIMIT', 403);
+
+  it('sends the cancel again after a broker window when the broker answers "exceeding access rate"', async () => {
+    const s = setup();
+    s.broker.cancelOrder.mockRejectedValueOnce(rateAnswer());
+    const o = s.add(order('a'));
+    const done = s.actions.cancel(o, 'RISK', 'halt');
+    await s.settle();
+    expect(s.broker.cancelOrder).toHaveBeenCalledTimes(1);
+    await s.advance(BROKER_SEND_WINDOW_MS);
+    expect((await done).status).toBe('CANCEL_PENDING');
+    expect(s.broker.cancelOrder).toHaveBeenCalledTimes(2);
+    expect(s.store.events).toContainEqual({ id: 'a', type: 'CANCEL_SENT' });
+  });
+
+  it('does not resend on any other unclear outcome (a timeout stays CANCEL_PENDING for the stream to settle)', async () => {
+    const s = setup();
+    s.broker.cancelOrder.mockRejectedValueOnce(new BrokerError('ambiguous', 'cancelOrder', 'timed out'));
+    const v = await s.actions.cancel(s.add(order('a')), 'RISK', 'halt');
+    expect(v.status).toBe('CANCEL_PENDING');
+    expect(s.broker.cancelOrder).toHaveBeenCalledTimes(1);
+    expect(s.store.events).toEqual([]);
+  });
+
+  it('gives up after three refusals; refused by our own limiter (nothing sent) the order is live again', async () => {
+    const s = setup();
+    const local = () =>
+      new BrokerError('rate_limited', 'cancelOrder', 'client-side rate limit: would wait 20000 ms');
+    for (let i = 0; i < 3; i++) s.broker.cancelOrder.mockRejectedValueOnce(local());
+    const done = s.actions.cancel(s.add(order('a')), 'RISK', 'halt');
+    for (let i = 0; i < 3; i++) await s.advance(BROKER_SEND_WINDOW_MS);
+    expect((await done).status).toBe('OPEN');
+    expect(s.broker.cancelOrder).toHaveBeenCalledTimes(3);
   });
 });
 

@@ -11,7 +11,7 @@ import type { OrderStore } from './order.store';
 import { invalidOrder, notCancellable, notModifiable, OrdersErrorCode } from './orders.errors';
 import type { InstrumentLookup } from './orders.ports';
 import { toOrderView, type OrderView } from './order-view';
-import type { SlidingWindowLimiter } from './rate-limiter';
+import { BROKER_SEND_WINDOW_MS, type SlidingWindowLimiter } from './rate-limiter';
 import { validateOrderShape } from './order-routing';
 import { aggregateSlices } from './slice-aggregate';
 
@@ -28,7 +28,13 @@ export interface OrderActionsOptions {
   /** Modifies only, at the broker's modifyOrder limit (20/s, protocol §7.1). */
   modifyLimiter: SlidingWindowLimiter;
   bus?: Pick<EventBus, 'emit'>;
+  /** Waits before a cancel refused on rate is sent again (tests pass a virtual one). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** Sends of one cancel refused on rate before it is left to the update stream and the poll. */
+const CANCEL_RATE_ATTEMPTS = 3;
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface ModifyInput {
   quantity?: number;
@@ -63,17 +69,21 @@ export class OrderActions {
     });
     this.emit(r.order);
     if (r.order.status !== 'CANCEL_PENDING') return toOrderView(r.order);
-    await this.o.cancelLimiter.acquire();
     try {
-      await this.o.broker.cancelOrder(order.brokerOrderId);
+      await this.sendCancel(order.brokerOrderId);
       await store.recordEvent(order.id, {
         source,
         type: 'CANCEL_SENT',
         details: { brokerOrderId: order.brokerOrderId },
       });
     } catch (err) {
+      // rate_limited: refused by our own limiter before sending, so nothing reached the broker.
       const definite =
-        isBrokerError(err) && (err.kind === 'rejected' || err.kind === 'unavailable' || err.kind === 'auth');
+        isBrokerError(err) &&
+        (err.kind === 'rejected' ||
+          err.kind === 'unavailable' ||
+          err.kind === 'auth' ||
+          err.kind === 'rate_limited');
       if (definite) {
         const back = await store.apply(order.id, { type: 'CANCEL_REJECTED' }, 'BROKER', clock.now(), {
           details: { error: (err as Error).message },
@@ -85,6 +95,27 @@ export class OrderActions {
       this.logger.warn(`cancel of ${order.id} uncertain: ${(err as Error).message}`);
     }
     return toOrderView((await store.findById(order.id)) ?? r.order);
+  }
+
+  /**
+   * One cancel, within the cancel limit. Refused on rate (our gateway's limiter, or the broker's
+   * "exceeding access rate", which for a write is otherwise ambiguous) it is sent again after a broker
+   * window, up to CANCEL_RATE_ATTEMPTS times: unlike a placement, a second cancel cannot duplicate
+   * anything (the broker refuses it as already cancelled), while giving up leaves the order resting.
+   */
+  private async sendCancel(brokerOrderId: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.o.cancelLimiter.acquire();
+      try {
+        await this.o.broker.cancelOrder(brokerOrderId);
+        return;
+      } catch (err) {
+        const onRate = isBrokerError(err) && (err.kind === 'rate_limited' || err.code === 'RATE_LIMIT');
+        if (!onRate || attempt >= CANCEL_RATE_ATTEMPTS) throw err;
+        this.logger.warn(`cancel of broker order ${brokerOrderId} refused on rate; sending it again`);
+        await (this.o.sleep ?? defaultSleep)(BROKER_SEND_WINDOW_MS);
+      }
+    }
   }
 
   async modify(order: OrderEntity, input: ModifyInput, source: EventSource): Promise<OrderView> {
