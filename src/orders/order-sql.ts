@@ -21,29 +21,39 @@ export function rowToEntity<T extends ObjectLiteral>(
   return e as T;
 }
 
-/** Column names and values of the defined properties of a partial entity, in metadata order. */
+/** Column names, SQL types and values of the defined properties of a partial entity, in metadata order. */
 export function insertParts<T extends ObjectLiteral>(
   ds: DataSource,
   target: EntityTarget<T>,
   values: Partial<T>,
-): { columns: string[]; params: unknown[] } {
+): { columns: string[]; types: string[]; params: unknown[] } {
   const columns: string[] = [];
+  const types: string[] = [];
   const params: unknown[] = [];
   for (const c of ds.getMetadata(target).columns) {
     const v = (values as Record<string, unknown>)[c.propertyName];
     if (v === undefined) continue;
     columns.push(`"${c.databaseName}"`);
+    types.push(ds.driver.normalizeType({ type: c.type, length: c.length }));
     params.push(v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v);
   }
-  return { columns, params };
+  return { columns, types, params };
 }
 
-/** Order + its first events + its outbox row; no row back means (user, clientOrderId) already existed. */
-export function insertOrderSql(columns: string[]): string {
+/**
+ * Order + its first events + its outbox row; no row back means (user, clientOrderId) already existed.
+ * The statement also takes the order's advisory lock (`$n+3` is the order id, keyed by the SQL function
+ * `orders_lock_key`) and holds it until it commits, so a worker whose job outran the commit waits for
+ * it inside `orders_claim` instead of finding nothing.
+ */
+export function insertOrderSql(columns: string[], types: string[]): string {
   const n = columns.length;
-  const values = columns.map((_, i) => `$${i + 1}`).join(', ');
-  return `WITH o AS (
-      INSERT INTO orders (${columns.join(', ')}) VALUES (${values})
+  // INSERT ... SELECT FROM l: the lock is taken before the row exists (typed parameters, as VALUES would infer).
+  const values = columns.map((_, i) => `$${i + 1}::${types[i]}`).join(', ');
+  return `WITH l AS (
+      SELECT pg_advisory_xact_lock(orders_lock_key($${n + 3}::uuid)) AS locked
+    ), o AS (
+      INSERT INTO orders (${columns.join(', ')}) SELECT ${values} FROM l
       ON CONFLICT (user_id, client_order_id) DO NOTHING RETURNING *
     ), e AS (
       INSERT INTO order_events (order_id, source, type, from_status, to_status, details)
@@ -56,13 +66,21 @@ export function insertOrderSql(columns: string[]): string {
     SELECT * FROM o`;
 }
 
-/** QUEUED -> SUBMITTING with its event and the outbox row closed, only if still QUEUED and unexpired. */
-export const CLAIM_SQL = `WITH c AS (
-    UPDATE orders SET status = 'SUBMITTING', version = version + 1, updated_at = $2, submitted_at = $2
-    WHERE id = $1 AND status = 'QUEUED' AND (expires_at IS NULL OR expires_at > $2) RETURNING *
+/**
+ * QUEUED -> SUBMITTING with its event and the outbox row closed, only if still QUEUED and unexpired;
+ * waits first for a still-committing insert of the order (migration OrderClaimFunction).
+ */
+export const CLAIM_SQL = 'SELECT * FROM orders_claim($1, $2, $3)';
+
+/**
+ * The broker's acceptance of a just-sent order, SUBMITTING -> OPEN | TRIGGER_PENDING, with its event,
+ * in one statement; no row back when the order already moved on (an update raced the ACK: use `apply`).
+ */
+export const ACK_SQL = `WITH a AS (
+    UPDATE orders SET status = $2, broker_order_id = $3, version = version + 1, updated_at = $4
+    WHERE id = $1 AND status = 'SUBMITTING' RETURNING *
   ), e AS (
-    INSERT INTO order_events (order_id, source, type, from_status, to_status) SELECT id, $3, 'CLAIM', 'QUEUED', 'SUBMITTING' FROM c
-  ), ob AS (
-    UPDATE order_outbox SET done_at = $2 WHERE order_id IN (SELECT id FROM c)
+    INSERT INTO order_events (order_id, source, type, from_status, to_status, details)
+    SELECT a.id, 'BROKER', 'ACK', 'SUBMITTING', $2, $5::jsonb FROM a
   )
-  SELECT * FROM c`;
+  SELECT * FROM a`;

@@ -3,14 +3,14 @@ import type { Clock } from '@/common/clock';
 import type { EventBus } from '@/common/event-bus';
 import { isBrokerError } from '@/broker/broker.errors';
 import type { BrokerGateway } from '@/broker/broker-gateway';
-import type { PlaceOrderRequest } from '@/broker/broker.types';
+import type { BrokerOrder, PlaceOrderRequest } from '@/broker/broker.types';
 import type { OrderEntity } from './entities/order.entity';
 import type { InstrumentLookup, OrdersRiskPort } from './orders.ports';
 import type { OrderStore } from './order.store';
 import { toOrderView } from './order-view';
 import type { SlidingWindowLimiter } from './rate-limiter';
 
-export type SubmitOutcome = 'sent' | 'rejected' | 'unknown' | 'expired' | 'skipped';
+export type SubmitOutcome = 'sent' | 'rejected' | 'unknown' | 'expired' | 'skipped' | 'found';
 
 export interface OrderSubmitterOptions {
   store: OrderStore;
@@ -29,6 +29,12 @@ export interface OrderSubmitterOptions {
    * kill switch's cancels) is refused here rather than sent, except the kill switch's own exits (SYSTEM).
    */
   risk?: Pick<OrdersRiskPort, 'state'>;
+  /**
+   * For jobs marked `verify`: the broker's order with this tag, if any (a claim lost in a database
+   * crash may hide an earlier send), and where a found one is applied.
+   */
+  lookup?: (tag: string) => Promise<BrokerOrder | null>;
+  applyFound?: (found: BrokerOrder) => Promise<unknown>;
   /** Called once an order became UNKNOWN, so the resolver looks it up at once. */
   onUnknown?: (orderId: string) => void;
   /** Test hook: runs at named points of a placement (the kill -9 test crashes the process there). */
@@ -46,7 +52,7 @@ export class OrderSubmitter {
   private readonly logger = new Logger(OrderSubmitter.name);
   constructor(private readonly o: OrderSubmitterOptions) {}
 
-  async submit(orderId: string): Promise<SubmitOutcome> {
+  async submit(orderId: string, opts: { verify?: boolean } = {}): Promise<SubmitOutcome> {
     const { store, clock } = this.o;
     // Wait for a rate slot before claiming: a claimed order never waits, so a crash while waiting leaves it QUEUED.
     await this.o.limiter.acquire();
@@ -56,6 +62,10 @@ export class OrderSubmitter {
     if (claim.kind === 'expired') return 'expired';
     const order = claim.order;
     await this.o.probe?.('claimed', order);
+    if (opts.verify) {
+      const seen = await this.verify(order);
+      if (seen) return seen;
+    }
 
     if (order.origin !== 'SYSTEM' && this.o.risk?.state() === 'HALTED')
       return this.finishRejected(order, 'TRADING_HALTED', 'trading was halted before the order was sent');
@@ -92,17 +102,7 @@ export class OrderSubmitter {
       const ack = await this.o.broker.placeOrder(req);
       await this.o.probe?.('after-send', order);
       const status = order.type === 'SL' || order.type === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
-      const r = await store.apply(
-        order.id,
-        { type: 'BROKER_REPORT', status, filledQty: 0, avgPricePaise: 0 },
-        'BROKER',
-        clock.now(),
-        {
-          type: 'ACK',
-          patch: { brokerOrderId: ack.brokerOrderId },
-          details: { brokerOrderId: ack.brokerOrderId },
-        },
-      );
+      const r = await store.ack(order, status, ack.brokerOrderId, clock.now());
       this.emit(r.order);
       await this.o.probe?.('recorded', r.order);
       return 'sent';
@@ -125,6 +125,34 @@ export class OrderSubmitter {
       });
       this.emit(r.order);
       this.logger.warn(`order ${order.id} (${order.ordertag}) outcome unknown: ${message}`);
+      this.o.onUnknown?.(order.id);
+      return 'unknown';
+    }
+  }
+
+  /** Looks the tag up before a resend from the relay: found is applied, a failed lookup is UNKNOWN. */
+  private async verify(order: OrderEntity): Promise<SubmitOutcome | null> {
+    try {
+      if (!this.o.lookup) throw new Error('no broker lookup is wired');
+      const found = await this.o.lookup(order.ordertag);
+      if (!found) return null;
+      await this.o.applyFound?.(found);
+      this.logger.warn(
+        `order ${order.id} (${order.ordertag}) was already at the broker: recorded, not resent`,
+      );
+      return 'found';
+    } catch (err) {
+      const message = `could not check the broker before sending: ${(err as Error).message}`;
+      const r = await this.o.store.apply(
+        order.id,
+        { type: 'AMBIGUOUS', reason: message },
+        'WORKER',
+        this.o.clock.now(),
+        {
+          patch: { reasonCode: 'AMBIGUOUS_SUBMIT', reasonMessage: message.slice(0, 500) },
+        },
+      );
+      this.emit(r.order);
       this.o.onUnknown?.(order.id);
       return 'unknown';
     }

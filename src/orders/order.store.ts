@@ -1,3 +1,5 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { OrderEntity } from './entities/order.entity';
 import { OrderEventEntity } from './entities/order-event.entity';
@@ -11,7 +13,7 @@ import {
   type Step,
 } from './order-state';
 import type { FillView } from './order-view';
-import { CLAIM_SQL, insertOrderSql, insertParts, rowToEntity } from './order-sql';
+import { ACK_SQL, CLAIM_SQL, insertOrderSql, insertParts, rowToEntity } from './order-sql';
 import { countApplied, countClaimed, countInserted } from './orders.metrics';
 
 export interface EventDraft {
@@ -57,8 +59,41 @@ const PG_UNIQUE_VIOLATION = '23505';
 export class OrderStore {
   private readonly tagPool: number[] = [];
   private tagFill: Promise<void> | null = null;
+  /** The placement hot path's own connections: never queued behind reports, sweeps or API reads. */
+  private insertPool: Pool | null = null;
+  /** Claims commit asynchronously (see `claim`): their own connections, `synchronous_commit = off`. */
+  private claimPool: Pool | null = null;
 
-  constructor(readonly ds: DataSource) {}
+  constructor(
+    readonly ds: DataSource,
+    private readonly pools: { insert?: number; claim?: number } = {},
+  ) {}
+
+  /** Closes the hot-path pools (the DataSource's own pool is closed by its owner). */
+  async close(): Promise<void> {
+    const pools = [this.insertPool, this.claimPool];
+    this.insertPool = this.claimPool = null;
+    await Promise.all(pools.filter((p): p is Pool => p !== null).map((p) => p.end().catch(() => undefined)));
+  }
+
+  private pool(kind: 'insert' | 'claim'): Pool {
+    const existing = kind === 'insert' ? this.insertPool : this.claimPool;
+    if (existing) return existing;
+    // The DataSource's pg pool options (URL, TLS, timeouts): the same server, the same credentials.
+    const base = (this.ds.driver as unknown as { master: { options: PoolConfig } }).master.options;
+    const pool = new Pool({
+      ...base,
+      max: kind === 'insert' ? (this.pools.insert ?? 4) : (this.pools.claim ?? 4),
+      idleTimeoutMillis: 30_000,
+      allowExitOnIdle: true,
+      ...(kind === 'claim' ? { options: '-c synchronous_commit=off' } : {}),
+    });
+    // An idle connection dropped by the server must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    if (kind === 'insert') this.insertPool = pool;
+    else this.claimPool = pool;
+    return pool;
+  }
 
   /** Sequence values are taken 32 at a time: unique all the same, one round trip per 32 orders. */
   async nextTagSequence(): Promise<number> {
@@ -107,14 +142,23 @@ export class OrderStore {
   /**
    * Inserts the order, its first events and (for QUEUED orders) the outbox row in one transaction.
    * A concurrent insert of the same (user, clientOrderId) loses the unique index race and gets the winner.
+   *
+   * `alongside` runs as soon as the insert is on the wire, before it commits: placement hands the job to
+   * the queue there, so the Redis hop overlaps the durable write instead of following it. That is safe
+   * because the worker's claim only ever sees a committed order (and waits on the order's advisory lock,
+   * held by this statement, when the job outruns the commit); a job for an order that never commits
+   * finds nothing to claim and sends nothing.
    */
   async insert(
     order: Partial<OrderEntity>,
     events: EventDraft[],
     outboxJobId: string | null,
-  ): Promise<{ order: OrderEntity; created: boolean }> {
+    alongside?: (orderId: string) => Promise<unknown>,
+  ): Promise<{ order: OrderEntity; created: boolean; alongside?: Promise<unknown> }> {
+    const values: Partial<OrderEntity> = { ...order, id: order.id ?? randomUUID() };
+    const id = values.id!;
     try {
-      const { columns, params } = insertParts(this.ds, OrderEntity, order);
+      const { columns, types, params } = insertParts(this.ds, OrderEntity, values);
       const drafts = events.map((e) => ({
         source: e.source,
         type: e.type,
@@ -122,19 +166,35 @@ export class OrderStore {
         to_status: e.toStatus ?? null,
         details: e.details && Object.keys(e.details).length ? e.details : null,
       }));
-      const rows: Record<string, unknown>[] = await this.ds.query(insertOrderSql(columns), [
-        ...params,
-        JSON.stringify(drafts),
-        outboxJobId,
-      ]);
+      const text = insertOrderSql(columns, types);
+      const client: PoolClient = await this.pool('insert').connect();
+      let rows: Record<string, unknown>[];
+      let side: Promise<unknown> | undefined;
+      try {
+        // Named: parsed and planned once per connection and column set.
+        const pending = client.query({
+          name: `orders_insert_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`,
+          text,
+          values: [...params, JSON.stringify(drafts), outboxJobId, id],
+        });
+        side = alongside?.(id).catch(() => undefined);
+        rows = (await pending).rows as Record<string, unknown>[];
+      } finally {
+        client.release();
+      }
       if (rows.length)
-        return countInserted({ order: rowToEntity(this.ds, OrderEntity, rows[0]), created: true });
-      const existing = await this.findByClientOrderId(order.userId!, order.clientOrderId!);
+        return countInserted({
+          order: rowToEntity(this.ds, OrderEntity, rows[0]),
+          created: true,
+          alongside: side,
+        });
+      await side;
+      const existing = await this.findByClientOrderId(values.userId!, values.clientOrderId!);
       if (existing) return { order: existing, created: false };
-      throw new Error(`order ${order.clientOrderId} neither inserted nor found`);
+      throw new Error(`order ${values.clientOrderId} neither inserted nor found`);
     } catch (err) {
-      if ((err as { code?: string }).code === PG_UNIQUE_VIOLATION && order.userId && order.clientOrderId) {
-        const existing = await this.findByClientOrderId(order.userId, order.clientOrderId);
+      if ((err as { code?: string }).code === PG_UNIQUE_VIOLATION && values.userId && values.clientOrderId) {
+        const existing = await this.findByClientOrderId(values.userId, values.clientOrderId);
         if (existing) return { order: existing, created: false };
       }
       throw err;
@@ -144,13 +204,41 @@ export class OrderStore {
   /**
    * The at-most-once gate: only one caller ever moves an order out of QUEUED. An order past its
    * expiry is moved to EXPIRED instead, so a late job can never send it.
+   *
+   * The claim commits asynchronously (`synchronous_commit = off` on the claim connections): it is
+   * visible to every other claimant at once, which is what makes the send single, and it reaches disk
+   * within the WAL writer's delay, or with the order's next durable write (the ACK), whichever is first.
+   * Only a crash of the database server itself inside that window can forget a claim; orders placed
+   * before the server's last start are therefore looked up at the broker before any send from the
+   * outbox relay (see `pendingOutbox` and the submitter's `verify`). A process crash loses nothing.
+   *
+   * A job can outrun the commit of its order (placement enqueues while the insert is in flight): the
+   * claim function waits on the order's advisory lock, which the insert holds until it commits.
    */
-  async claim(orderId: string, now: number, source: EventSource = 'WORKER'): Promise<ClaimResult> {
-    const claimed: Record<string, unknown>[] = await this.ds.query(CLAIM_SQL, [
-      orderId,
-      new Date(now),
-      source,
-    ]);
+  async claim(
+    orderId: string,
+    now: number,
+    source: EventSource = 'WORKER',
+    opts: { waitMs?: number } = {},
+  ): Promise<ClaimResult> {
+    const pool = this.pool('claim');
+    const run = async () =>
+      (
+        await pool.query({
+          name: 'orders_claim',
+          text: CLAIM_SQL,
+          values: [orderId, new Date(now), source],
+        })
+      ).rows as Record<string, unknown>[];
+    // One round trip: `orders_claim` first waits for a still-committing insert of the order.
+    let claimed = await run();
+    // A job that even beat the insert to the database (its lock not taken yet) looks again briefly.
+    for (let delay = 2, waited = 0; claimed.length === 0 && waited < (opts.waitMs ?? 1_000); delay *= 2) {
+      if ((await this.statusOf(orderId)) !== undefined) break;
+      await new Promise((r) => setTimeout(r, delay));
+      waited += delay;
+      claimed = await run();
+    }
     if (claimed.length === 1)
       return countClaimed({ kind: 'claimed', order: rowToEntity(this.ds, OrderEntity, claimed[0]) });
     return this.ds.transaction(async (m) => {
@@ -169,6 +257,49 @@ export class OrderStore {
       }
       return { kind: 'skipped', status: o?.status ?? null };
     });
+  }
+
+  /**
+   * The broker accepted a just-sent order: one statement on the hot path's connections (durable, the
+   * broker id must not be lost), falling back to `apply` when an update already moved the order on.
+   */
+  async ack(
+    order: OrderEntity,
+    status: 'OPEN' | 'TRIGGER_PENDING',
+    brokerOrderId: string,
+    now: number,
+  ): Promise<ApplyResult> {
+    const input: OrderInput = { type: 'BROKER_REPORT', status, filledQty: 0, avgPricePaise: 0 };
+    const step = applyOrderInput(this.stateOf(order), input);
+    if (order.status === 'SUBMITTING' && step.changed && step.state.status === status) {
+      const r = await this.pool('insert').query({
+        name: 'orders_ack',
+        text: ACK_SQL,
+        values: [order.id, status, brokerOrderId, new Date(now), JSON.stringify({ brokerOrderId })],
+      });
+      if (r.rows.length === 1)
+        return countApplied({
+          order: rowToEntity(this.ds, OrderEntity, r.rows[0] as Record<string, unknown>),
+          step,
+          written: true,
+          fill: null,
+        });
+    }
+    return this.apply(order.id, input, 'BROKER', now, {
+      type: 'ACK',
+      patch: { brokerOrderId },
+      details: { brokerOrderId },
+    });
+  }
+
+  /** The order's committed status, or undefined when there is no such order (yet). */
+  private async statusOf(orderId: string): Promise<OrderStatus | undefined> {
+    const r = await this.pool('claim').query({
+      name: 'orders_status',
+      text: 'SELECT status FROM orders WHERE id = $1',
+      values: [orderId],
+    });
+    return (r.rows[0] as { status: OrderStatus } | undefined)?.status;
   }
 
   /** Applies one input under a row lock; writes the order, one event and any fill, or nothing. */
@@ -227,9 +358,17 @@ export class OrderStore {
     await this.addEvent(this.ds.manager, orderId, e);
   }
 
-  async pendingOutbox(limit: number): Promise<{ orderId: string; jobId: string; status: OrderStatus }[]> {
+  /**
+   * Outbox rows not yet done. `verify` marks orders placed before the database server's last start:
+   * an asynchronously committed claim of theirs may have been lost in a server crash after the order
+   * was sent, so they are looked up at the broker before any send (both times are the server's own).
+   */
+  async pendingOutbox(
+    limit: number,
+  ): Promise<{ orderId: string; jobId: string; status: OrderStatus; verify: boolean }[]> {
     return this.ds.query(
-      `SELECT ob.order_id AS "orderId", ob.job_id AS "jobId", o.status AS status
+      `SELECT ob.order_id AS "orderId", ob.job_id AS "jobId", o.status AS status,
+              (o.created_at < pg_postmaster_start_time()) AS verify
        FROM order_outbox ob JOIN orders o ON o.id = ob.order_id
        WHERE ob.done_at IS NULL ORDER BY ob.id LIMIT $1`,
       [limit],

@@ -87,6 +87,8 @@ export function createOrdersCore(o: OrdersCoreOptions): OrdersCore {
     risk: o.risk,
     probe: o.probe,
     onUnknown: (id) => void resolver.resolveById(id).catch(() => undefined),
+    lookup: (tag) => o.broker.findOrderByTag(tag),
+    applyFound: (found) => applier.apply(found, 'RECONCILIATION'),
   });
   const placement = new OrderPlacementService({
     store,

@@ -43,6 +43,11 @@ export interface PlacementQueue {
 
 export interface PlacementJob {
   orderId: string;
+  /**
+   * Look the ordertag up at the broker before sending (set by the outbox relay for orders placed before
+   * the database server's last start, whose claim may have been lost with it; see OrderStore.claim).
+   */
+  verify?: boolean;
 }
 
 /** `order:<userId>:<clientOrderId>`: client ids are unique per user only, so the user keeps job ids unique. */

@@ -107,6 +107,7 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
         positions: () => this.netPositions(),
       }),
       rateLimitPerSec: env.ORDER_RATE_LIMIT_PER_SEC,
+      cancelRateLimitPerSec: env.CANCEL_RATE_LIMIT_PER_SEC,
       resolveWindowMs: env.ORDER_UNKNOWN_RESOLVE_SECONDS * 1000,
       submitGraceMs: env.ANGEL_REQUEST_TIMEOUT_MS + 5_000,
       defaultTtlMs: DEFAULT_TTL_MS,
@@ -149,7 +150,7 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       .catch((e: Error) => this.logger.error(`cannot mark startup reconciliation: ${e.message}`));
     void this.reconcile('startup');
     void this.queue.process(Math.max(4, this.config.env.ORDER_RATE_LIMIT_PER_SEC), (job) =>
-      this.core.submitter.submit(job.data.orderId),
+      this.core.submitter.submit(job.data.orderId, { verify: job.data.verify }),
     );
     this.offBus.push(
       this.bus.on('orders.updated', (v) => {
@@ -172,6 +173,7 @@ export class OrdersRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     for (const t of this.timers) clearInterval(t);
     for (const off of this.offBus) off();
     this.unsubscribe?.();
+    await this.core.store.close();
   }
 
   /**

@@ -28,7 +28,10 @@ export class OutboxRelay {
       }
       try {
         if (!(await within(this.timeoutMs, this.queue.has(row.jobId)))) {
-          await within(this.timeoutMs, this.queue.add(row.jobId, { orderId: row.orderId }));
+          await within(
+            this.timeoutMs,
+            this.queue.add(row.jobId, { orderId: row.orderId, ...(row.verify ? { verify: true } : {}) }),
+          );
           out.enqueued++;
         }
         await this.store.markOutbox(row.orderId, this.clock.now(), 'enqueued');

@@ -74,7 +74,7 @@ describe('order placement under broker, Redis and PostgreSQL faults', () => {
       enqueueTimeoutMs: 300,
     };
     core = createOrdersCore(opts);
-    void queue.process(8, (job) => core.submitter.submit(job.data.orderId));
+    void queue.process(8, (job) => core.submitter.submit(job.data.orderId, { verify: job.data.verify }));
   });
 
   afterAll(async () => {

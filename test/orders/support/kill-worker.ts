@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   // Log in (or reuse the stored session) before taking jobs, so a crash plan is not spent on start-up.
   await gateway.connect();
   process.send?.({ ready: true });
-  void queue.process(4, (job) => core.submitter.submit(job.data.orderId));
+  void queue.process(4, (job) => core.submitter.submit(job.data.orderId, { verify: job.data.verify }));
 }
 
 if (require.main === module) {
