@@ -46,7 +46,13 @@ export class EventBusBridgeService implements OnModuleInit, OnApplicationBootstr
     this.ticksChannel = config.hasRole('feed') ? null : new MarketDataKeys(keys).ticksChannel;
     const url = config.env.REDIS_URL;
     this.publisher = createRedis(url, { enableOfflineQueue: false, connectionName: 'event-bridge-pub' });
-    this.subscriber = createRedis(url, { maxRetriesPerRequest: null, connectionName: 'event-bridge-sub' });
+    // No ready check on the subscriber: its INFO can land on a connection ioredis already counts as in
+    // subscriber mode after a reconnect ("only subscriber commands may be used"), seen under load.
+    this.subscriber = createRedis(url, {
+      maxRetriesPerRequest: null,
+      enableReadyCheck: false,
+      connectionName: 'event-bridge-sub',
+    });
     // Connection errors are the RedisLifecycle's to report; without a listener ioredis would print them.
     this.publisher.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);

@@ -42,7 +42,7 @@ interface Node {
 async function node(url: string, channel: string): Promise<Node> {
   const bus = new EventBus();
   const publisher = createRedis(url, { enableOfflineQueue: false });
-  const subscriber = createRedis(url, { maxRetriesPerRequest: null });
+  const subscriber = createRedis(url, { maxRetriesPerRequest: null, enableReadyCheck: false });
   for (const c of [publisher, subscriber]) c.on('error', () => undefined);
   await until('publisher ready', () => publisher.status === 'ready');
   const bridge = new EventBusBridge({ bus, publisher, subscriber, channel });

@@ -22,18 +22,23 @@ export interface BusOutlet {
   publish(event: keyof PlatformEvents, payload: unknown): void;
 }
 
+/** The handlers of one event, and whether it leaves the process (cached from the outlet). */
+interface Slot {
+  handlers: Handler<never>[];
+  bridged: boolean;
+}
+
 @Injectable()
 export class EventBus {
   private readonly logger = new Logger(EventBus.name);
-  private readonly handlers = new Map<keyof PlatformEvents, Handler<never>[]>();
+  private readonly slots = new Map<keyof PlatformEvents, Slot>();
   private outlet: BusOutlet | null = null;
   /** > 0 while handlers run for an event another process emitted (and for whatever they emit in turn). */
   private remoteDepth = 0;
 
   on<K extends keyof PlatformEvents>(event: K, handler: Handler<K>): () => void {
-    const list = (this.handlers.get(event) ?? []) as Handler<K>[];
+    const list = this.slot(event).handlers as Handler<K>[];
     list.push(handler);
-    this.handlers.set(event, list);
     return () => {
       const i = list.indexOf(handler);
       if (i >= 0) list.splice(i, 1);
@@ -44,25 +49,29 @@ export class EventBus {
    * Delivers to this process's handlers, and, for an event in the outlet's list, publishes it once to
    * the other processes. Published first, so a handler's own (nested) events never overtake it there.
    * An event emitted while handling a remote one is a local consequence every process derives for
-   * itself, so it is not published again.
+   * itself, so it is not published again. An event that stays local costs one flag read more than
+   * before the bridge (the tick path).
    */
   emit<K extends keyof PlatformEvents>(event: K, payload: PlatformEvents[K]): void {
-    const outlet = this.outlet;
-    if (outlet !== null && this.remoteDepth === 0 && outlet.events.has(event)) {
+    const slot = this.slots.get(event);
+    if (slot === undefined) return;
+    if (slot.bridged && this.remoteDepth === 0) {
       try {
-        outlet.publish(event, payload);
+        this.outlet?.publish(event, payload);
       } catch (err) {
         this.logger.error(`publishing ${String(event)} failed: ${(err as Error).message}`);
       }
     }
-    this.dispatch(event, payload);
+    this.dispatch(slot.handlers as Handler<K>[], event, payload);
   }
 
   /** Delivers an event another process emitted to this process's handlers (never published back). */
   deliverRemote<K extends keyof PlatformEvents>(event: K, payload: PlatformEvents[K]): void {
+    const slot = this.slots.get(event);
+    if (slot === undefined) return;
     this.remoteDepth++;
     try {
-      this.dispatch(event, payload);
+      this.dispatch(slot.handlers as Handler<K>[], event, payload);
     } finally {
       this.remoteDepth--;
     }
@@ -77,21 +86,36 @@ export class EventBus {
     return this.remoteDepth > 0;
   }
 
-  /** Attaches the outlet (one at a time); returns the detach function. */
+  /** Attaches the outlet (one at a time, replacing any other); returns the detach function. */
   attachOutlet(outlet: BusOutlet): () => void {
     this.outlet = outlet;
+    for (const [event, slot] of this.slots) slot.bridged = outlet.events.has(event);
+    for (const event of outlet.events) this.slot(event);
     return () => {
-      if (this.outlet === outlet) this.outlet = null;
+      if (this.outlet !== outlet) return;
+      this.outlet = null;
+      for (const slot of this.slots.values()) slot.bridged = false;
     };
   }
 
   listenerCount(event: keyof PlatformEvents): number {
-    return this.handlers.get(event)?.length ?? 0;
+    return this.slots.get(event)?.handlers.length ?? 0;
   }
 
-  private dispatch<K extends keyof PlatformEvents>(event: K, payload: PlatformEvents[K]): void {
-    const list = this.handlers.get(event) as Handler<K>[] | undefined;
-    if (!list) return;
+  private slot(event: keyof PlatformEvents): Slot {
+    let slot = this.slots.get(event);
+    if (slot === undefined) {
+      slot = { handlers: [], bridged: this.outlet?.events.has(event) ?? false };
+      this.slots.set(event, slot);
+    }
+    return slot;
+  }
+
+  private dispatch<K extends keyof PlatformEvents>(
+    list: Handler<K>[],
+    event: K,
+    payload: PlatformEvents[K],
+  ): void {
     for (let i = 0; i < list.length; i++) {
       try {
         list[i](payload);
