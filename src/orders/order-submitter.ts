@@ -103,7 +103,7 @@ export class OrderSubmitter {
       await this.o.probe?.('after-send', order);
       const status = order.type === 'SL' || order.type === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
       const r = await store.ack(order, status, ack.brokerOrderId, clock.now());
-      this.emit(r.order);
+      if (r.written) this.emit(r.order);
       await this.o.probe?.('recorded', r.order);
       return 'sent';
     } catch (err) {
@@ -123,7 +123,7 @@ export class OrderSubmitter {
           code: isBrokerError(err) ? err.code : null,
         },
       });
-      this.emit(r.order);
+      if (r.written) this.emit(r.order);
       this.logger.warn(`order ${order.id} (${order.ordertag}) outcome unknown: ${message}`);
       this.o.onUnknown?.(order.id);
       return 'unknown';
@@ -152,7 +152,7 @@ export class OrderSubmitter {
           patch: { reasonCode: 'AMBIGUOUS_SUBMIT', reasonMessage: message.slice(0, 500) },
         },
       );
-      this.emit(r.order);
+      if (r.written) this.emit(r.order);
       this.o.onUnknown?.(order.id);
       return 'unknown';
     }
@@ -169,7 +169,7 @@ export class OrderSubmitter {
       patch: { reasonCode: code, reasonMessage: message.slice(0, 500) },
       details: { code, brokerCode: brokerCode ?? null },
     });
-    this.emit(r.order);
+    if (r.written) this.emit(r.order);
     return 'rejected';
   }
 

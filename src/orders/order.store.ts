@@ -234,7 +234,12 @@ export class OrderStore {
     let claimed = await run();
     // A job that even beat the insert to the database (its lock not taken yet) looks again briefly.
     for (let delay = 2, waited = 0; claimed.length === 0 && waited < (opts.waitMs ?? 1_000); delay *= 2) {
-      if ((await this.statusOf(orderId)) !== undefined) break;
+      const status = await this.statusOf(orderId);
+      if (status === 'QUEUED') {
+        claimed = await run(); // it committed between the two reads
+        break;
+      }
+      if (status !== undefined) break;
       await new Promise((r) => setTimeout(r, delay));
       waited += delay;
       claimed = await run();

@@ -103,6 +103,36 @@ describe('placement hot path (PostgreSQL, fake broker)', () => {
     expect(events).toEqual(['CREATE', 'CLAIM', 'ACK']);
   });
 
+  it('a job that reaches the database even before the insert (no lock held yet) still claims once it commits', async () => {
+    const { core, broker } = setup();
+    const id = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+    const submitted = core.submitter.submit(id);
+    await new Promise((r) => setTimeout(r, 30)); // the claim found nothing and is polling
+    const { created } = await core.store.insert(
+      {
+        id,
+        userId: USER,
+        clientOrderId: 'late-insert',
+        ordertag: 'LATE0000001',
+        symbol: 'NSE:SBIN-EQ',
+        side: 'BUY',
+        type: 'LIMIT',
+        product: 'INTRADAY',
+        validity: 'DAY',
+        quantity: 10,
+        pricePaise: 500_00,
+        status: 'QUEUED',
+        origin: 'API',
+        expiresAt: new Date(T0 + 60_000),
+      },
+      [{ source: 'API', type: 'CREATE', toStatus: 'QUEUED' }],
+      'job-late-1',
+    );
+    expect(created).toBe(true);
+    expect(await submitted).toBe('sent');
+    expect(broker.tagLog.map((t) => t.tag)).toEqual(['LATE0000001']);
+  });
+
   it('a job for an order whose insert rolled back sends nothing', async () => {
     const { core, broker } = setup();
     const id = '0b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b';
