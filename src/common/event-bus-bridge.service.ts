@@ -23,6 +23,8 @@ const SUBSCRIBE_WAIT_MS = 3_000;
  * - `market.tick` in a process without the `feed` role, from the batches the feed leader already
  *   publishes on the market-data tick channel (coalesced, at most one batch per ~50 ms), so risk checks
  *   (last price), marks, trailing stops and P&L work in `api` and `worker` processes too.
+ * After the subscriber lost its connection and is subscribed again, the bridge emits the local-only
+ * `bus.resynced` (the portfolio then rebuilds its books from the journal if it missed fills).
  * Two dedicated connections: a publisher without offline queue (an event published while Redis is
  * down is dropped for the others, never queued without bound or thrown into the emitter) and a
  * subscriber.

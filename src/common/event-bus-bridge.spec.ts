@@ -205,3 +205,75 @@ describe('EventBusBridge while Redis is down', () => {
     expect(inB.map((o) => (o as OrderView).id)).toEqual(['before', 'after']);
   }, 90_000);
 });
+
+describe('EventBusBridge after its subscriber was cut off', () => {
+  let redis: ThrowawayRedis;
+  let a: Node | undefined;
+  let b: Node | undefined;
+
+  beforeAll(async () => {
+    redis = await ThrowawayRedis.create();
+  });
+  afterAll(async () => {
+    await close(a);
+    await close(b);
+    await redis.stop();
+  });
+
+  it("emits the local-only 'bus.resynced' once after a reconnect, never on the first connect", async () => {
+    expect(BRIDGED_EVENTS).not.toContain('bus.resynced');
+    const channel = 'tb-test-bridge-resync:bus:events';
+    // Both buses listen from before their bridges start: the first subscribe must not count.
+    const busA = new EventBus();
+    const busB = new EventBus();
+    const resyncedA: { at: number; downMs: number }[] = [];
+    const resyncedB: unknown[] = [];
+    busA.on('bus.resynced', (e) => resyncedA.push(e));
+    busB.on('bus.resynced', (e) => resyncedB.push(e));
+    const make = async (bus: EventBus): Promise<Node> => {
+      const publisher = createRedis(redis.url, { enableOfflineQueue: false });
+      const subscriber = createRedis(redis.url, { maxRetriesPerRequest: null, enableReadyCheck: false });
+      for (const c of [publisher, subscriber]) c.on('error', () => undefined);
+      await until('publisher ready', () => publisher.status === 'ready');
+      // Even a list naming it cannot make it cross processes.
+      const bridge = new EventBusBridge({
+        bus,
+        publisher,
+        subscriber,
+        channel,
+        events: [...BRIDGED_EVENTS, 'bus.resynced'],
+      });
+      await bridge.start();
+      return { bus, bridge, conns: [publisher, subscriber] };
+    };
+    a = await make(busA);
+    b = await make(busB);
+    const inB = record(b.bus, 'orders.updated');
+    a.bus.emit('orders.updated', order('first'));
+    await until('B receives before the outage', () => inB.length === 1);
+    expect(resyncedA).toHaveLength(0);
+    expect(resyncedB).toHaveLength(0);
+
+    await redis.stop();
+    await until('A subscriber sees the outage', () => a!.conns[1].status !== 'ready');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(resyncedA).toHaveLength(0);
+    await redis.start();
+    await until('A resynced', () => resyncedA.length > 0, 30_000);
+    await until('B resynced', () => resyncedB.length > 0, 30_000);
+    expect(resyncedA[0].downMs).toBeGreaterThan(0);
+    expect(a.bridge.isSubscribed).toBe(true);
+
+    // By the time it fired the channel was live again: an event published now arrives.
+    await until('A publisher ready', () => a!.conns[0].status === 'ready', 30_000);
+    a.bus.emit('orders.updated', order('after'));
+    await until('B receives after the resync', () => inB.some((o) => (o as OrderView).id === 'after'), 30_000);
+    // Once each, and each bus only its own (A's resync did not travel to B, nor B's to A).
+    const markerInA = record(a.bus, 'orders.fill');
+    b.bus.emit('orders.fill', fill('resync-marker', 1));
+    await until('A receives the marker', () => markerInA.length === 1, 30_000);
+    expect(resyncedA).toHaveLength(1);
+    expect(resyncedB).toHaveLength(1);
+    expect(a.bridge.stats.published).toBeGreaterThan(0);
+  }, 90_000);
+});

@@ -5,6 +5,17 @@ import type {} from '@/orders/order-view';
 import type {} from '@/monitoring/alerts/risk-state.event';
 import type {} from '@/risk/risk.service';
 
+declare module './event-bus' {
+  interface PlatformEvents {
+    /**
+     * Local only (never bridged): this process's bridge is subscribed again after its subscriber
+     * connection was lost, so events other processes emitted meanwhile were not delivered here. State
+     * built from bridged events should be checked against the database (the record) and rebuilt.
+     */
+    'bus.resynced': { at: number; downMs: number };
+  }
+}
+
 /**
  * The platform events that cross processes (APP_ROLES split into api / worker / feed). Each is a fact
  * made in exactly one process that consumers in the others need:
@@ -33,6 +44,9 @@ export const BRIDGED_EVENTS: readonly (keyof PlatformEvents)[] = [
   'risk.state',
   'risk.broker_error',
 ];
+
+/** Events that must never cross processes, whatever list a bridge is given. */
+const NEVER_BRIDGED: ReadonlySet<keyof PlatformEvents> = new Set<keyof PlatformEvents>(['bus.resynced']);
 
 export interface EventBusBridgeOptions {
   bus: EventBus;
@@ -95,6 +109,8 @@ export function decodeEnvelope(text: string): Envelope {
  * publishes are unanswered) the event is dropped for the other processes and counted; the emitting
  * process has it regardless. ioredis re-subscribes by itself after a reconnect; events published while
  * the connection was down are not replayed (the database stays the record; see docs/architecture.md).
+ * Instead, when the subscriber is ready and subscribed again after a lost connection (never on the first
+ * subscribe), the bridge emits the local-only `bus.resynced` so consumers rebuild from the database.
  */
 export class EventBusBridge {
   readonly origin = randomUUID();
@@ -104,16 +120,23 @@ export class EventBusBridge {
   private pending = 0;
   private detach: (() => void) | null = null;
   private subscribed = false;
+  /** When the subscriber's connection closed after a subscribe succeeded; null while connected. */
+  private lostAt: number | null = null;
   private lastDropWarning = 0;
   private readonly onMessage = (channel: string, message: string) => {
     if (channel === this.opts.channel) this.receive(message);
   };
   private readonly onReady = () => {
-    if (!this.subscribed && this.detach) void this.subscribe();
+    if (!this.detach) return;
+    if (!this.subscribed) void this.subscribe();
+    else if (this.lostAt !== null) void this.resubscribed(this.lostAt);
+  };
+  private readonly onClose = () => {
+    if (this.subscribed && this.detach && this.lostAt === null) this.lostAt = Date.now();
   };
 
   constructor(private readonly opts: EventBusBridgeOptions) {
-    this.events = new Set(opts.events ?? BRIDGED_EVENTS);
+    this.events = new Set((opts.events ?? BRIDGED_EVENTS).filter((e) => !NEVER_BRIDGED.has(e)));
     this.maxPending = opts.maxPending ?? 10_000;
   }
 
@@ -128,6 +151,7 @@ export class EventBusBridge {
     // A subscribe that failed (Redis down at start) is retried when the connection is ready; once it
     // succeeded, ioredis restores it after every reconnect (autoResubscribe).
     this.opts.subscriber.on('ready', this.onReady);
+    this.opts.subscriber.on('close', this.onClose);
     await this.subscribe();
   }
 
@@ -136,6 +160,8 @@ export class EventBusBridge {
     this.detach = null;
     this.opts.subscriber.off('message', this.onMessage);
     this.opts.subscriber.off('ready', this.onReady);
+    this.opts.subscriber.off('close', this.onClose);
+    this.lostAt = null;
     if (this.subscribed && this.opts.subscriber.status === 'ready')
       await this.opts.subscriber.unsubscribe(this.opts.channel).catch(() => undefined);
     this.subscribed = false;
@@ -154,6 +180,27 @@ export class EventBusBridge {
         `event bridge: cannot subscribe to ${this.opts.channel} yet (${(err as Error).message}); retrying when Redis is back`,
       );
     }
+  }
+
+  /**
+   * ioredis re-subscribes by itself on reconnect; our own SUBSCRIBE answered means the channel is live
+   * again (Redis answers in order), so whatever is published from here on arrives and consumers can
+   * safely read the database for what they missed. A failure (the connection dropped again) leaves
+   * `lostAt` set: the next ready tries again, and one resync covers the whole outage.
+   */
+  private async resubscribed(lostAt: number): Promise<void> {
+    try {
+      await this.opts.subscriber.subscribe(this.opts.channel);
+    } catch {
+      return;
+    }
+    if (this.lostAt !== lostAt || !this.detach) return;
+    this.lostAt = null;
+    const at = Date.now();
+    this.opts.logger?.log(
+      `event bridge: subscribed again after ${at - lostAt} ms without Redis; resyncing state from the database`,
+    );
+    this.opts.bus.emit('bus.resynced', { at, downMs: at - lostAt });
   }
 
   private publish(event: keyof PlatformEvents, payload: unknown): void {

@@ -7,6 +7,7 @@ import { EventBus } from '@/common/event-bus';
 import { rupeesToPaise, type Paise } from '@/common/money';
 import type { OrderFill } from '@/domain/execution';
 import type { ProductType, Tick } from '@/domain/market';
+import type {} from '@/common/event-bus-bridge';
 import type { FillView, OrderView } from '@/orders/order-view';
 import { istDayStart } from '@/risk/ist-time';
 import type { LastTick, OpenOrderView } from '@/risk/risk-types';
@@ -55,17 +56,25 @@ declare module '@/common/event-bus' {
 /**
  * Positions and P&L of the account (all users together, what the risk engine guards) and of each user
  * (what the API shows them), fed by `orders.fill` and marked by `market.tick`. The journal of applied
- * fills is replayed at start-up, so positions survive a restart.
+ * fills is replayed at start-up, so positions survive a restart, and again after the event bridge was cut
+ * off (`bus.resynced`) when the journal holds fills this process never heard of.
  */
 @Injectable()
 export class PortfolioService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(PortfolioService.name);
-  readonly account = new PositionBook();
+  /** Replaced (never mutated back) by a rebuild from the journal; read it through `account`. */
+  private accountBook = new PositionBook();
   private readonly users = new Map<string, PositionBook>();
   private readonly ticks = new Map<string, LastTick>();
   private readonly open = new Map<string, OpenOrderView & { userId: string }>();
   private openCache: OpenOrderView[] | null = null;
   private readonly charges = new FillCharges();
+  /** The highest journal id the books were last rebuilt from: a resync checks only rows after it. */
+  private journalMark = '0';
+  /** Startup replay, then each resync after it, one at a time. */
+  private syncing: Promise<void> = Promise.resolve();
+  private resyncQueued = false;
+  private lastResync = 0;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly journalWrites = new Set<Promise<unknown>>();
   /**
@@ -87,8 +96,12 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
     @Optional() @Inject(INSTRUMENT_SPECS) specs?: InstrumentSpecLookup,
   ) {
     this.specs = specs ?? fallbackSpec;
+    const book = () => this.accountBook;
     this.view = new BookRiskView({
-      book: this.account,
+      // A getter: the view follows the book a rebuild puts in place.
+      get book() {
+        return book();
+      },
       instrument: (s) => this.specs(s),
       startingEquityPaise: DEFAULT_CAPITAL_PAISE,
       equity: () => this.capital + this.account.totals().netPaise,
@@ -100,20 +113,44 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     // Subscribed before the journal is read: a fill another process makes meanwhile (it arrives over the
     // event bridge) is held and applied after the replay, once even if the journal had it too.
-    const held: FillView[] = [];
-    this.held = held;
     this.unsubscribe.push(
       this.bus.on('market.tick', (t) => this.onTick(t)),
       this.bus.on('orders.updated', (o) => this.onOrder(o)),
       this.bus.on('orders.fill', (f) => (this.held ? this.held.push(f) : this.applyFill(f))),
+      this.bus.on('bus.resynced', () => void this.resync()),
     );
-    try {
-      await this.replay();
-    } finally {
-      this.held = null;
-      for (const f of held) this.applyFill(f);
-    }
+    const startup = this.holdingFills(() => this.replay());
+    this.syncing = startup.catch(() => undefined);
+    await startup;
     await this.refreshCapital();
+  }
+
+  /** The account book (all users together); a rebuild from the journal replaces it. */
+  get account(): PositionBook {
+    return this.accountBook;
+  }
+
+  /**
+   * After the event bridge was cut off: fills other processes made meanwhile never arrived here, but the
+   * journal has them. Checks the journal rows added since the last rebuild against the fills applied
+   * (cheap when nothing was missed) and, when some are missing, rebuilds the books from the whole
+   * journal the way start-up does, fills arriving meanwhile held and applied after (once each).
+   * Resolves with the number of fills that were missing; calls while one runs share the next run.
+   */
+  resync(): Promise<number> {
+    if (this.resyncQueued) return this.syncing.then(() => this.lastResync);
+    this.resyncQueued = true;
+    const run = this.syncing.then(async () => {
+      this.resyncQueued = false;
+      this.lastResync = await this.checkAndRebuild();
+      return this.lastResync;
+    });
+    this.syncing = run.then(
+      () => undefined,
+      (err: unknown) =>
+        this.logger.error(`resync from the journal failed, books may lack fills: ${(err as Error).message}`),
+    );
+    return run;
   }
 
   onModuleDestroy(): void {
@@ -273,9 +310,73 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
     return b;
   }
 
+  /** Runs `work` with incoming fills held, then applies them (each once: the journal may have had it). */
+  private async holdingFills<T>(work: () => Promise<T>): Promise<T> {
+    const held: FillView[] = [];
+    this.held = held;
+    try {
+      return await work();
+    } finally {
+      this.held = null;
+      for (const f of held) this.applyFill(f);
+    }
+  }
+
   private async replay(): Promise<void> {
     const rows = await this.journal.find({ order: { at: 'ASC', id: 'ASC' } });
+    this.rebuild(rows);
+    if (rows.length) this.logger.log(`rebuilt positions from ${rows.length} journaled fills`);
+  }
+
+  /** The missing fills found (0: the books were complete and nothing was rebuilt). */
+  private async checkAndRebuild(): Promise<number> {
+    // Our own fills must be in the journal before it is compared with what we applied.
+    await Promise.allSettled([...this.journalWrites]);
+    const recent: { orderId: string; cumQuantity: number }[] = await this.journal.query(
+      `SELECT order_id AS "orderId", cum_quantity AS "cumQuantity" FROM portfolio_fills WHERE id > $1`,
+      [this.journalMark],
+    );
+    if (recent.every((r) => this.appliedFills.has(fillKey(r.orderId, r.cumQuantity)))) {
+      this.logger.debug(`resync: the ${recent.length} fill(s) journaled since the last rebuild were all applied`);
+      return 0;
+    }
+    return this.holdingFills(async () => {
+      await Promise.allSettled([...this.journalWrites]);
+      const before = new Set(this.appliedFills);
+      const rows = await this.journal.find({ order: { at: 'ASC', id: 'ASC' } });
+      const missed = this.rebuild(rows, before);
+      this.logger.log(
+        `resync after the event bridge reconnected: ${missed.length} fill(s) made elsewhere were missed; rebuilt positions from ${rows.length} journaled fills`,
+      );
+      // What handling those fills would have derived here: the instances' fills, the users' positions.
+      const touched = new Map<string, { userId: string; symbol: string }>();
+      for (const r of missed) {
+        this.bus.emit('portfolio.fill', { ...fillViewOf(r), chargesPaise: r.chargesPaise });
+        touched.set(`${r.userId}|${r.symbol}`, { userId: r.userId, symbol: r.symbol });
+      }
+      for (const { userId, symbol } of touched.values()) {
+        const pos = this.userBook(userId).position(symbol);
+        if (pos) this.bus.emit('portfolio.position', { ...pos, userId });
+      }
+      if (missed.length) publishPortfolioMetrics(portfolioFigures(this.account, this.view));
+      return missed.length;
+    });
+  }
+
+  /**
+   * Replaces the books with the journal's `rows` (in journal order), keeping the last marks. With
+   * `known` (the fills applied before), returns the rows not among them: their brokerage is added to
+   * the per-order tally, so a later partial fill of the same order is charged as the other process
+   * charged it, while the books take each row's journaled charges once.
+   */
+  private rebuild(rows: PortfolioFillEntity[], known?: ReadonlySet<string>): PortfolioFillEntity[] {
+    const missed: PortfolioFillEntity[] = [];
+    this.accountBook = new PositionBook();
+    this.users.clear();
+    this.appliedFills.clear();
+    let mark = BigInt(this.journalMark);
     for (const r of rows) {
+      const key = fillKey(r.orderId, r.cumQuantity);
       const fill: OrderFill = {
         orderId: r.orderId,
         clientOrderId: '',
@@ -289,13 +390,38 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
         tradeId: String(r.cumQuantity),
         time: r.at.getTime(),
       };
-      this.account.apply(fill);
+      this.accountBook.apply(fill);
       this.userBook(r.userId).apply(fill);
-      this.rememberFill(fillKey(r.orderId, r.cumQuantity));
+      this.rememberFill(key);
+      if (BigInt(r.id) > mark) mark = BigInt(r.id);
+      if (known && !known.has(key)) {
+        missed.push(r);
+        this.charges.compute({ ...fillViewOf(r), time: r.at.getTime() });
+      }
+    }
+    this.journalMark = mark.toString();
+    for (const [symbol, t] of this.ticks) {
+      this.accountBook.mark(symbol, t.pricePaise, t.time);
+      for (const b of this.users.values()) b.mark(symbol, t.pricePaise, t.time);
     }
     this.rollDay();
-    if (rows.length) this.logger.log(`rebuilt positions from ${rows.length} journaled fills`);
+    return missed;
   }
+}
+
+function fillViewOf(r: PortfolioFillEntity): FillView {
+  return {
+    orderId: r.orderId,
+    userId: r.userId,
+    symbol: r.symbol,
+    side: r.side,
+    quantity: r.quantity,
+    pricePaise: r.pricePaise,
+    cumQuantity: r.cumQuantity,
+    strategyId: r.strategyId,
+    product: (r.product ?? null) as FillView['product'],
+    at: r.at.getTime(),
+  };
 }
 
 const fillKey = (orderId: string, cumQuantity: number) => `${orderId}|${cumQuantity}`;
