@@ -77,6 +77,17 @@ async function run(resting: number, rate: number): Promise<void> {
       if (s === 'ACTIVE' && (d.bids?.length ?? 0) > 0) break;
       await sleep(200);
     }
+    // The risk engine prices orders from ticks on the bus: wait for one (the depth above comes from the
+    // tick cache, which can be ahead of it), or every order is refused NO_PRICE.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => (off(), resolve()), 20_000);
+      const off = app.get(EventBus).on('market.tick', (t) => {
+        if (t.symbol !== 'NSE:SBIN-EQ') return;
+        clearTimeout(timer);
+        off();
+        resolve();
+      });
+    });
     const sim = config.embeddedSimulator as unknown as SimHandle;
     const price = (Math.floor((sim.market.ltp('3045')! * 0.96) / 5) * 5) / 100;
     const place = (type: 'LIMIT' | 'MARKET') =>
