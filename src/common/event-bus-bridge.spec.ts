@@ -267,7 +267,11 @@ describe('EventBusBridge after its subscriber was cut off', () => {
     // By the time it fired the channel was live again: an event published now arrives.
     await until('A publisher ready', () => a!.conns[0].status === 'ready', 30_000);
     a.bus.emit('orders.updated', order('after'));
-    await until('B receives after the resync', () => inB.some((o) => (o as OrderView).id === 'after'), 30_000);
+    await until(
+      'B receives after the resync',
+      () => inB.some((o) => (o as OrderView).id === 'after'),
+      30_000,
+    );
     // Once each, and each bus only its own (A's resync did not travel to B, nor B's to A).
     const markerInA = record(a.bus, 'orders.fill');
     b.bus.emit('orders.fill', fill('resync-marker', 1));
@@ -276,4 +280,40 @@ describe('EventBusBridge after its subscriber was cut off', () => {
     expect(resyncedB).toHaveLength(1);
     expect(a.bridge.stats.published).toBeGreaterThan(0);
   }, 90_000);
+});
+
+describe('EventBusBridge started while Redis is down', () => {
+  let redis: ThrowawayRedis;
+  let a: Node | undefined;
+
+  beforeAll(async () => {
+    redis = await ThrowawayRedis.create();
+  });
+  afterAll(async () => {
+    await close(a);
+    await redis.stop();
+  });
+
+  it("emits 'bus.resynced' once its first subscribe succeeds after the outage", async () => {
+    const channel = 'tb-test-bridge-late:bus:events';
+    await redis.stop();
+    const bus = new EventBus();
+    const resynced: { at: number; downMs: number }[] = [];
+    bus.on('bus.resynced', (e) => resynced.push(e));
+    const publisher = createRedis(redis.url, { enableOfflineQueue: false });
+    const subscriber = createRedis(redis.url, { maxRetriesPerRequest: null, enableReadyCheck: false });
+    for (const c of [publisher, subscriber]) c.on('error', () => undefined);
+    const bridge = new EventBusBridge({ bus, publisher, subscriber, channel });
+    a = { bus, bridge, conns: [publisher, subscriber] };
+    const started = bridge.start();
+    await new Promise((r) => setTimeout(r, 500)); // connection attempts fail meanwhile
+    expect(resynced).toHaveLength(0);
+    await redis.start();
+    await started;
+    await until('resynced', () => resynced.length > 0, 30_000);
+    expect(bridge.isSubscribed).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(resynced).toHaveLength(1);
+    expect(resynced[0].downMs).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -109,8 +109,9 @@ export function decodeEnvelope(text: string): Envelope {
  * publishes are unanswered) the event is dropped for the other processes and counted; the emitting
  * process has it regardless. ioredis re-subscribes by itself after a reconnect; events published while
  * the connection was down are not replayed (the database stays the record; see docs/architecture.md).
- * Instead, when the subscriber is ready and subscribed again after a lost connection (never on the first
- * subscribe), the bridge emits the local-only `bus.resynced` so consumers rebuild from the database.
+ * Instead, when the subscriber is ready and subscribed again after a lost connection, or subscribed for
+ * the first time only after Redis was away (never on a first subscribe that simply worked), the bridge
+ * emits the local-only `bus.resynced` so consumers rebuild from the database.
  */
 export class EventBusBridge {
   readonly origin = randomUUID();
@@ -132,7 +133,9 @@ export class EventBusBridge {
     else if (this.lostAt !== null) void this.resubscribed(this.lostAt);
   };
   private readonly onClose = () => {
-    if (this.subscribed && this.detach && this.lostAt === null) this.lostAt = Date.now();
+    // After a subscribe succeeded, or before the first one did (Redis down when this process started:
+    // other processes may have made fills meanwhile, after this process read the journal).
+    if (this.detach && this.lostAt === null) this.lostAt = Date.now();
   };
 
   constructor(private readonly opts: EventBusBridgeOptions) {
@@ -152,6 +155,8 @@ export class EventBusBridge {
     // succeeded, ioredis restores it after every reconnect (autoResubscribe).
     this.opts.subscriber.on('ready', this.onReady);
     this.opts.subscriber.on('close', this.onClose);
+    const status = this.opts.subscriber.status;
+    if (status === 'reconnecting' || status === 'close') this.lostAt = Date.now();
     await this.subscribe();
   }
 
@@ -175,6 +180,8 @@ export class EventBusBridge {
     try {
       await this.opts.subscriber.subscribe(this.opts.channel);
       this.subscribed = true;
+      // The first subscribe came only after Redis was away: resync like after any other outage.
+      if (this.lostAt !== null) await this.resubscribed(this.lostAt);
     } catch (err) {
       this.opts.logger?.warn(
         `event bridge: cannot subscribe to ${this.opts.channel} yet (${(err as Error).message}); retrying when Redis is back`,
