@@ -74,6 +74,15 @@ describe('InstrumentCatalog (PostgreSQL)', () => {
     await db.drop();
   });
 
+  it('a view that first read the table while it was empty finds the instruments once another loads them', async () => {
+    const early = new InstrumentCatalog(ds, silentLogger);
+    await expect(early.get('NSE:SBIN-EQ')).resolves.toBeNull(); // the master is not loaded yet
+    await early.ensure(true); // a directory's reload on a miss, still before the master is in
+    await catalog.refresh(file);
+    await new Promise((r) => setTimeout(r, 1_100)); // empty reads are retried at most once a second
+    await expect(early.get('NSE:SBIN-EQ')).resolves.toMatchObject({ token: '3045' });
+  });
+
   it('loads the master from a file into the instruments table', async () => {
     await expect(catalog.refresh(file)).resolves.toEqual({ stored: 4, skipped: 0 });
     expect(await catalog.count()).toBe(4);

@@ -24,6 +24,8 @@ export class InstrumentCatalog {
   private byToken = new Map<string, Instrument>();
   private loaded = false;
   private loading: Promise<void> | null = null;
+  /** When a load last found the table empty (0: never). */
+  private emptyReadAt = 0;
 
   constructor(
     private readonly db: DataSource,
@@ -136,13 +138,24 @@ export class InstrumentCatalog {
     return { items: rows.map(fromEntity), total };
   }
 
-  /** Loads the table into the in-memory index once (call again after another process refreshed it). */
+  /**
+   * Loads the table into the in-memory index once (call again after another process refreshed it).
+   * An empty table does not count as loaded: at startup the master is often still being fetched (by
+   * this process's broker module or another process) when the first lookup comes, and an index of
+   * nothing would answer "unknown" until a restart. It is read again, at most once a second, until
+   * it has rows.
+   */
   ensure(force = false): Promise<void> {
     if (this.loaded && !force) return Promise.resolve();
+    if (!force && this.loading === null && Date.now() - this.emptyReadAt < 1_000) return Promise.resolve();
     this.loading ??= this.db
       .getRepository(InstrumentEntity)
       .find()
-      .then((rows) => this.index(rows.map(fromEntity)))
+      .then((rows) => {
+        // Forced reloads too (a directory reloading on a miss): nothing replaces a list with nothing.
+        if (rows.length === 0) this.emptyReadAt = Date.now();
+        else this.index(rows.map(fromEntity));
+      })
       .finally(() => (this.loading = null));
     return this.loading;
   }
