@@ -1,33 +1,15 @@
 import type { DataSource } from 'typeorm';
 import { ManualClock } from '@/common/clock';
-import type { OrderIntent } from '@/domain/execution';
 import type { OrderEntity } from '@/orders/entities/order.entity';
 import { FakeBroker } from './support/fake-broker';
 import { buildCore, openDatabase } from './support/harness';
+import { intent, T0, USER } from './support/intents';
 
 /**
  * The placement hot path: the queue hand-off overlaps the order's durable insert, the worker's claim
  * waits for that insert to commit (the order's advisory lock), and jobs re-enqueued by the outbox relay
  * for orders older than the database server's last start look the tag up at the broker before sending.
  */
-const T0 = Date.UTC(2026, 10, 27, 4, 0, 0);
-const USER = '11111111-1111-4111-8111-111111111111';
-
-function intent(over: Partial<OrderIntent> = {}): OrderIntent {
-  return {
-    clientOrderId: '',
-    symbol: 'NSE:SBIN-EQ',
-    side: 'BUY',
-    quantity: 10,
-    type: 'LIMIT',
-    product: 'INTRADAY',
-    validity: 'DAY',
-    pricePaise: 500_00,
-    userId: USER,
-    createdAt: T0,
-    ...over,
-  };
-}
 
 describe('placement hot path (PostgreSQL, fake broker)', () => {
   let ds: DataSource;

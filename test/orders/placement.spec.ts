@@ -1,28 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { ManualClock } from '@/common/clock';
-import type { OrderIntent } from '@/domain/execution';
 import { FakeBroker } from './support/fake-broker';
 import { buildCore, openDatabase } from './support/harness';
+import { intent, T0, USER } from './support/intents';
 
-const T0 = Date.UTC(2026, 10, 27, 4, 0, 0);
-const USER = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
-
-function intent(over: Partial<OrderIntent> = {}): OrderIntent {
-  return {
-    clientOrderId: '',
-    symbol: 'NSE:SBIN-EQ',
-    side: 'BUY',
-    quantity: 10,
-    type: 'LIMIT',
-    product: 'INTRADAY',
-    validity: 'DAY',
-    pricePaise: 500_00,
-    userId: USER,
-    createdAt: T0,
-    ...over,
-  };
-}
 
 describe('order placement (PostgreSQL, fake broker)', () => {
   let ds: DataSource;
