@@ -30,6 +30,14 @@ export interface FeedStatus {
   subscribed: number;
   stale: string[];
   at: number;
+  /** Instruments the watchlist and the demand sources ask for (the subscription target). */
+  wanted?: number;
+  /**
+   * Since when (epoch ms) the leader has been connected to the broker with a non-empty target but no
+   * instrument subscribed (e.g. the watchlist could not be resolved); null while that is not the case.
+   * Absent from statuses written by older versions.
+   */
+  emptySince?: number | null;
 }
 
 export interface FeedServiceDeps {
@@ -73,6 +81,12 @@ export class FeedService {
   private again = false;
   private active = false;
   private lastTickAt = 0;
+  /** When `gateway.connect()` last resolved while leading (0: not connected). */
+  private connectedAt = 0;
+  /** Size of the last computed subscription target (watchlist plus demand). */
+  private target = 0;
+  /** See FeedStatus.emptySince (0: not in that state). */
+  private emptySince = 0;
 
   constructor(private readonly deps: FeedServiceDeps) {
     this.aggregator = new CandleAggregator({
@@ -101,6 +115,9 @@ export class FeedService {
     mdMetrics.feedLeader.set(1);
     this.detach = this.deps.gateway.onTick((t) => this.handleTick(t));
     await this.deps.gateway.connect();
+    if (this.active) this.connectedAt = this.deps.now();
+    this.target = new Set(this.deps.watchlist).size;
+    this.trackEmpty(this.connectedAt);
     await this.reconcile();
     this.timer = setInterval(
       () =>
@@ -125,6 +142,8 @@ export class FeedService {
     if (this.subscribed.size) this.deps.gateway.unsubscribeTicks(this.subs([...this.subscribed.values()]));
     for (const s of this.subscribed.keys()) this.stale.unwatch(s);
     this.subscribed.clear();
+    this.connectedAt = 0;
+    this.emptySince = 0;
     mdMetrics.subscribedInstruments.set(0);
     this.aggregator.flushAll();
     await this.persist();
@@ -149,6 +168,7 @@ export class FeedService {
     if (!this.active) return;
     const wanted = new Set<string>(this.deps.watchlist);
     for (const s of await this.deps.demand.union()) wanted.add(s);
+    this.target = wanted.size;
     const resolved = await this.deps.instruments.resolve([...wanted].filter((s) => !this.subscribed.has(s)));
     const missing = [...wanted].filter((s) => !this.subscribed.has(s) && !resolved.has(s));
     if (missing.length)
@@ -173,6 +193,14 @@ export class FeedService {
       }
     }
     mdMetrics.subscribedInstruments.set(this.subscribed.size);
+    this.trackEmpty(now);
+  }
+
+  /** Starts (or ends) the "connected leader with a non-empty target but nothing subscribed" period. */
+  private trackEmpty(now: number): void {
+    const empty = this.active && this.connectedAt > 0 && this.target > 0 && this.subscribed.size === 0;
+    if (!empty) this.emptySince = 0;
+    else if (this.emptySince === 0) this.emptySince = now;
   }
 
   /** The hot path: one broker tick in. */
@@ -208,11 +236,14 @@ export class FeedService {
     mdMetrics.staleInstruments.set(this.stale.staleCount);
     publishFeedHealth(this.deps.calendar, this.subscribed.values(), now, this.lastTickAt);
     await this.persist();
+    this.trackEmpty(now);
     await this.deps.publishStatus({
       leader: this.deps.id,
       subscribed: this.subscribed.size,
       stale: this.stale.staleSymbols(),
       at: now,
+      wanted: this.target,
+      emptySince: this.emptySince || null,
     });
   }
 
