@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '@/common/clock';
 import { AppError } from '@/common/errors';
 import type { EventBus } from '@/common/event-bus';
@@ -102,7 +102,7 @@ export class OrderPlacementService {
   private async placeUnsafe(intent: OrderIntent, opts: PlaceOptions): Promise<PlaceResult> {
     const { store, clock } = this.o;
     const userId = intent.userId ?? SYSTEM_USER_ID;
-    const clientOrderId = intent.clientOrderId || randomUUID();
+    const clientOrderId = intent.clientOrderId || uuidv7();
     if (clientOrderId.length > 64) throw invalidOrder('clientOrderId is longer than 64 characters');
     // The insert is idempotent on its own (ON CONFLICT); the early read spares a repeat the risk check and routing.
     const existing = opts.riskChecked ? null : await store.findByClientOrderId(userId, clientOrderId);

@@ -58,19 +58,34 @@ export class OrderSubmitter {
     await this.o.limiter.acquire();
     const claim = await store.claim(orderId, clock.now());
     if (claim.kind === 'skipped') return 'skipped';
-    this.emit(claim.order);
-    if (claim.kind === 'expired') return 'expired';
+    if (claim.kind === 'expired') {
+      this.emit(claim.order);
+      return 'expired';
+    }
     const order = claim.order;
+    // SUBMITTING is announced once the send is under way (or the order ends without one): listeners
+    // (WebSocket fan-out, the cross-process bridge) run synchronously and are not on the way to the broker.
+    let announced = false;
+    const announce = (): void => {
+      if (!announced) this.emit(order);
+      announced = true;
+    };
     await this.o.probe?.('claimed', order);
     if (opts.verify) {
+      announce();
       const seen = await this.verify(order);
       if (seen) return seen;
     }
 
-    if (order.origin !== 'SYSTEM' && this.o.risk?.state() === 'HALTED')
+    if (order.origin !== 'SYSTEM' && this.o.risk?.state() === 'HALTED') {
+      announce();
       return this.finishRejected(order, 'TRADING_HALTED', 'trading was halted before the order was sent');
+    }
     const inst = await this.o.instruments.get(order.symbol);
-    if (!inst) return this.finishRejected(order, 'UNKNOWN_INSTRUMENT', `no instrument ${order.symbol}`);
+    if (!inst) {
+      announce();
+      return this.finishRejected(order, 'UNKNOWN_INSTRUMENT', `no instrument ${order.symbol}`);
+    }
     const routedExchange = typeof order.routing?.exchange === 'string' ? order.routing.exchange : null;
     const routed =
       routedExchange && routedExchange !== inst.exchange
@@ -99,7 +114,9 @@ export class OrderSubmitter {
     await this.o.sendLimiter?.acquire();
     await this.o.probe?.('before-send', order);
     try {
-      const ack = await this.o.broker.placeOrder(req);
+      const sending = this.o.broker.placeOrder(req);
+      announce();
+      const ack = await sending;
       await this.o.probe?.('after-send', order);
       const status = order.type === 'SL' || order.type === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
       const r = await store.ack(order, status, ack.brokerOrderId, clock.now());
@@ -107,6 +124,7 @@ export class OrderSubmitter {
       await this.o.probe?.('recorded', r.order);
       return 'sent';
     } catch (err) {
+      announce(); // placeOrder threw before returning its promise, or the sequence never reached it
       if (
         isBrokerError(err) &&
         (err.kind === 'rejected' || err.kind === 'unavailable' || err.kind === 'auth')

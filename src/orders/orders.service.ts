@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import { Brackets } from 'typeorm';
 import { AuditService } from '@/audit/audit.service';
 import { Role, roleAtLeast, type AuthUser } from '@/auth/role.enum';
@@ -32,7 +32,7 @@ export class OrdersService {
 
   async place(user: AuthUser, dto: PlaceOrderDto): Promise<OrderView> {
     const intent: OrderIntent = {
-      clientOrderId: dto.clientOrderId ?? randomUUID(),
+      clientOrderId: dto.clientOrderId ?? uuidv7(),
       symbol: dto.symbol,
       side: dto.side,
       quantity: dto.quantity,

@@ -3,7 +3,7 @@
  * The backtester gives it a simulated-fill sink, live modes the order queue. Every outcome is a value:
  * a skip (nothing to do), a risk refusal with its reason, a sink refusal, or a submitted intent.
  */
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '@/common/clock';
 import type { Paise } from '@/common/money';
 import type { OrderIntent, OrderSink, RiskReason, Signal } from '@/domain/execution';
@@ -87,7 +87,7 @@ export class SignalExecutor {
     }
     const type = o.orderType ?? 'MARKET';
     const intent: OrderIntent = {
-      clientOrderId: o.newClientOrderId ? o.newClientOrderId(signal) : randomUUID(),
+      clientOrderId: o.newClientOrderId ? o.newClientOrderId(signal) : uuidv7(),
       symbol: signal.symbol,
       side: signal.side,
       quantity,

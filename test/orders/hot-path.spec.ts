@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
 import { ManualClock } from '@/common/clock';
 import type { OrderEntity } from '@/orders/entities/order.entity';
 import { FakeBroker } from './support/fake-broker';
@@ -113,6 +114,53 @@ describe('placement hot path (PostgreSQL, fake broker)', () => {
     expect(created).toBe(true);
     expect(await submitted).toBe('sent');
     expect(broker.tagLog.map((t) => t.tag)).toEqual(['LATE0000001']);
+  });
+
+  it('order ids are time-ordered (v7), and two made in the same millisecond never share the claim lock', async () => {
+    const { core, broker } = setup();
+    const r = await core.placement.place(intent({ clientOrderId: 'v7-1' }), { origin: 'API' });
+    expect(r.order.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
+    // v7 ids of one millisecond share their first 64 bits (time and a counter); the lock key must not.
+    const a = uuidv7();
+    const b = `${a.slice(0, 24)}${a.slice(24) === 'a1b2c3d4e5f6' ? 'f6e5d4c3b2a1' : 'a1b2c3d4e5f6'}`;
+    const [{ ka, kb }] = await ds.query(`SELECT orders_lock_key($1) AS ka, orders_lock_key($2) AS kb`, [a, b]);
+    expect(ka).not.toBe(kb);
+    // A's insert still in flight (its lock held) does not hold up B's claim.
+    const holder = ds.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT pg_advisory_xact_lock(orders_lock_key($1))`, [a]);
+    try {
+      await core.store.insert(
+        {
+          id: b,
+          userId: USER,
+          clientOrderId: 'v7-b',
+          ordertag: 'V7B00000001',
+          symbol: 'NSE:SBIN-EQ',
+          side: 'BUY',
+          type: 'LIMIT',
+          product: 'INTRADAY',
+          validity: 'DAY',
+          quantity: 10,
+          pricePaise: 500_00,
+          status: 'QUEUED',
+          origin: 'API',
+          expiresAt: new Date(T0 + 60_000),
+        },
+        [{ source: 'API', type: 'CREATE', toStatus: 'QUEUED' }],
+        'job-v7-b',
+      );
+      const outcome = await Promise.race([
+        core.submitter.submit(b),
+        new Promise((res) => setTimeout(() => res('blocked'), 3_000)),
+      ]);
+      expect(outcome).toBe('sent');
+      expect(broker.tagLog.map((t) => t.tag)).toEqual(['V7B00000001']);
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
   });
 
   it('a job for an order whose insert rolled back sends nothing', async () => {
