@@ -84,6 +84,8 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
    */
   private readonly appliedFills = new Set<string>();
   private held: FillView[] | null = null;
+  /** `orders.updated` arriving while the open orders are read from the database, applied after. */
+  private heldOrders: OrderView[] | null = null;
   private capital: Paise = DEFAULT_CAPITAL_PAISE;
   readonly view: BookRiskView;
   readonly specs: InstrumentSpecLookup;
@@ -115,11 +117,11 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
     // event bridge) is held and applied after the replay, once even if the journal had it too.
     this.unsubscribe.push(
       this.bus.on('market.tick', (t) => this.onTick(t)),
-      this.bus.on('orders.updated', (o) => this.onOrder(o)),
+      this.bus.on('orders.updated', (o) => (this.heldOrders ? this.heldOrders.push(o) : this.onOrder(o))),
       this.bus.on('orders.fill', (f) => (this.held ? this.held.push(f) : this.applyFill(f))),
       this.bus.on('bus.resynced', () => void this.resync()),
     );
-    const startup = this.holdingFills(() => this.replay());
+    const startup = this.holdingFills(() => this.replay()).then(() => this.reloadOpenOrders());
     this.syncing = startup.catch(() => undefined);
     await startup;
     await this.refreshCapital();
@@ -135,6 +137,8 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
    * journal has them. Checks the journal rows added since the last rebuild against the fills applied
    * (cheap when nothing was missed) and, when some are missing, rebuilds the books from the whole
    * journal the way start-up does, fills arriving meanwhile held and applied after (once each).
+   * The open orders (what the risk view counts as resting) are read again from the orders table too:
+   * their `orders.updated` events were lost the same way.
    * Resolves with the number of fills that were missing; calls while one runs share the next run.
    */
   resync(): Promise<number> {
@@ -142,6 +146,11 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
     this.resyncQueued = true;
     const run = this.syncing.then(async () => {
       this.resyncQueued = false;
+      await this.reloadOpenOrders().catch((err: unknown) =>
+        this.logger.error(
+          `open orders not reloaded after the event bridge reconnected, resting orders may be stale: ${(err as Error).message}`,
+        ),
+      );
       this.lastResync = await this.checkAndRebuild();
       return this.lastResync;
     });
@@ -195,6 +204,48 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
       ...(price ? { pricePaise: rupeesToPaise(price) } : {}),
       ...(o.strategyId ? { strategyId: o.strategyId } : {}),
     });
+  }
+
+  /**
+   * Replaces the open orders with the orders table's non-terminal rows (start-up, and after the event
+   * bridge was cut off, when other processes' `orders.updated` never arrived here). Updates arriving
+   * during the read are held and applied after, unless the row read is newer than the update.
+   */
+  async reloadOpenOrders(): Promise<void> {
+    const held: OrderView[] = [];
+    const readAt = new Map<string, number>();
+    this.heldOrders = held;
+    try {
+      const rows: OpenOrderRow[] = await this.journal.query(
+        `SELECT id, user_id AS "userId", symbol, side, quantity, filled_quantity AS "filledQuantity",
+                price_paise AS "pricePaise", trigger_price_paise AS "triggerPricePaise",
+                strategy_id AS "strategyId", updated_at AS "updatedAt"
+           FROM orders WHERE status = ANY($1)`,
+        [[...OPEN_STATUSES]],
+      );
+      this.open.clear();
+      this.openCache = null;
+      for (const r of rows) {
+        readAt.set(r.id, r.updatedAt.getTime());
+        const remaining = r.quantity - r.filledQuantity;
+        if (remaining <= 0) continue;
+        const price = r.pricePaise ?? r.triggerPricePaise;
+        this.open.set(r.id, {
+          userId: r.userId,
+          symbol: r.symbol,
+          side: r.side,
+          remainingQuantity: remaining,
+          ...(price !== null ? { pricePaise: Number(price) } : {}),
+          ...(r.strategyId ? { strategyId: r.strategyId } : {}),
+        });
+      }
+    } finally {
+      this.heldOrders = null;
+      for (const o of held) {
+        const read = readAt.get(o.id);
+        if (read === undefined || Date.parse(o.updatedAt) >= read) this.onOrder(o);
+      }
+    }
   }
 
   /** Applies a fill once (keyed by order and cumulative quantity), journals it and announces the position. */
@@ -422,6 +473,20 @@ function fillViewOf(r: PortfolioFillEntity): FillView {
     product: (r.product ?? null) as FillView['product'],
     at: r.at.getTime(),
   };
+}
+
+interface OpenOrderRow {
+  id: string;
+  userId: string;
+  symbol: string;
+  side: OrderView['side'];
+  quantity: number;
+  filledQuantity: number;
+  /** bigint columns: strings from the driver. */
+  pricePaise: string | null;
+  triggerPricePaise: string | null;
+  strategyId: string | null;
+  updatedAt: Date;
 }
 
 const fillKey = (orderId: string, cumQuantity: number) => `${orderId}|${cumQuantity}`;
