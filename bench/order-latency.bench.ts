@@ -246,6 +246,48 @@ async function main(): Promise<void> {
     `  one order at a time, no tick load: p50 ${f(pct(floor, 50))} ms, p99 ${f(pct(floor, 99))} ms (${floor.length}/200 sent)`,
   );
 
+  // This machine's floor for the same path: a one-row durable commit (the fsync every order pays before
+  // it may be sent), the Bull hop alone (add -> processor), and one asynchronously committed round trip
+  // (the claim). Placement overlaps the first two, so no design that records before it sends beats
+  // max(commit, hop) + claim here; the goal is read against that.
+  const probe = new Client({ connectionString: `${SERVER}/${dbName}` });
+  await probe.connect();
+  await probe.query('CREATE TABLE bench_floor (id bigserial PRIMARY KEY, v text)');
+  const commit: number[] = [];
+  const asyncTrip: number[] = [];
+  for (const sync of ['on', 'off']) {
+    await probe.query(`SET synchronous_commit = ${sync}`);
+    for (let i = 0; i < 1_000; i++) {
+      const t = performance.now();
+      await probe.query({ name: `floor_${sync}`, text: 'INSERT INTO bench_floor (v) VALUES ($1)', values: ['x'] });
+      (sync === 'on' ? commit : asyncTrip).push(performance.now() - t);
+      if (i % 4 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+  await probe.end();
+  const hopQueue = new Bull<{ t: number }>('hop', 'redis://127.0.0.1:6379/0', { prefix });
+  const hopSeen = new Map<number, () => void>();
+  void hopQueue.process(16, async (job) => hopSeen.get(job.data.t)?.());
+  const hop: number[] = [];
+  for (let i = 0; i < 520; i++) {
+    const t = performance.now();
+    const seen = new Promise<void>((r) => hopSeen.set(i, r));
+    await hopQueue.add({ t: i }, { jobId: `hop-${i}`, attempts: 1, removeOnComplete: true });
+    await seen;
+    if (i >= 20) hop.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await hopQueue.obliterate({ force: true }).catch(() => undefined);
+  await hopQueue.close();
+  const floorP50 = Math.max(pct(commit, 50), pct(hop, 50)) + pct(asyncTrip, 50);
+  console.log(
+    `this machine's floor: one-row durable commit p50 ${f(pct(commit, 50))} ms, p99 ${f(pct(commit, 99))} ms; ` +
+      `Bull hop alone p50 ${f(pct(hop, 50))} ms, p99 ${f(pct(hop, 99))} ms; async round trip p50 ${f(pct(asyncTrip, 50))} ms, p99 ${f(pct(asyncTrip, 99))} ms`,
+  );
+  console.log(
+    `  max(commit, hop) + round trip: p50 ${f(floorP50)} ms; tick -> submit p50 is ${f(pct(total, 50) / floorP50)}x that floor`,
+  );
+
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
   await ds.destroy();
