@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { WebSocket } from 'ws';
 import { AuthTokenService } from '@/auth/auth-token.service';
+import { EventBus } from '@/common/event-bus';
+import type {} from '@/common/event-bus-bridge';
 import { AppConfig } from '@/config/app-config';
 import type { Candle, Tick } from '@/domain/market';
 import { createRedis, REDIS } from '@/redis/redis.module';
@@ -17,9 +19,23 @@ import { FanoutHub } from './fanout-hub';
 import type { PrivateMessage } from './private-events.bridge';
 import { SocketSessions } from './socket-sessions';
 import { encodeTextFrame } from './ws-socket';
-import { streamKey, WS_CLOSE } from './ws-protocol';
+import { streamKey, WS_CLOSE, type PrivateChannel } from './ws-protocol';
 
 const DEMAND_TTL_MS = 30_000;
+
+/**
+ * A `bus.resynced` this soon after a resync frame was sent is taken as the same outage (the EventBus
+ * bridge's subscriber and the gateway's reconnect on their own schedules) and sends nothing.
+ */
+export const RESYNC_DEDUP_MS = 5_000;
+
+/** Where a client re-reads the state of a private channel after a `resync` frame (REST, same auth). */
+export const PRIVATE_REFETCH: Record<PrivateChannel, string> = {
+  orders: '/api/v1/orders',
+  positions: '/api/v1/portfolio/positions',
+  pnl: '/api/v1/portfolio/pnl',
+  risk: '/api/v1/risk/status',
+};
 
 /** A tick as the `ticks` channel sends it: everything but the depth (which has its own channel). */
 export function tickData(t: Tick): Omit<Tick, 'bids' | 'asks'> {
@@ -42,6 +58,11 @@ export class MarketGateway implements OnGatewayConnection, OnModuleInit, OnModul
   private sub: Redis | null = null;
   private timers: NodeJS.Timeout[] = [];
   private demandDirty = false;
+  /** When the subscriber's connection closed after the first subscribe succeeded; null while it is up. */
+  private subLostAt: number | null = null;
+  /** When the last `resync` frames were sent. */
+  private lastResyncAt: number | null = null;
+  private offResynced: (() => void) | null = null;
 
   constructor(
     private readonly config: AppConfig,
@@ -49,6 +70,7 @@ export class MarketGateway implements OnGatewayConnection, OnModuleInit, OnModul
     private readonly instruments: InstrumentDirectory,
     private readonly keys: MarketDataKeys,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly bus: EventBus,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -86,6 +108,14 @@ export class MarketGateway implements OnGatewayConnection, OnModuleInit, OnModul
     this.sub = sub;
     sub.on('message', (channel: string, msg: string) => this.onRedisMessage(channel, msg));
     await sub.subscribe(this.keys.ticksChannel, this.keys.candlesChannel, this.keys.privateChannel);
+    // Pub/sub drops what is published while the connection is down. ioredis re-subscribes on its own
+    // after a reconnect (autoResubscribe); once that is done, private subscribers are told to refetch.
+    // Registered after the first subscribe, so starting up never sends a resync.
+    sub.on('close', () => {
+      if (this.subLostAt === null) this.subLostAt = Date.now();
+    });
+    sub.on('ready', () => void this.onSubscriberReady(sub));
+    this.offResynced = this.bus.on('bus.resynced', (e) => this.onBusResynced(e));
 
     const flushEvery = Math.max(10, Math.floor(1000 / this.config.env.WS_CLIENT_MAX_HZ));
     const flush = setInterval(() => {
@@ -116,9 +146,56 @@ export class MarketGateway implements OnGatewayConnection, OnModuleInit, OnModul
   }
 
   onModuleDestroy(): void {
+    this.offResynced?.();
+    this.offResynced = null;
     this.timers.forEach((t) => clearInterval(t));
     this.sessions?.closeAll();
     this.sub?.disconnect();
+  }
+
+  /**
+   * ioredis queues its re-SUBSCRIBE before it emits 'ready'; our own SUBSCRIBE answered means the
+   * private channel is live again (Redis answers in order), so a refetch from here on misses nothing.
+   * A failure (the connection dropped again) leaves `subLostAt` set: the next 'ready' tries again and
+   * one resync covers the whole outage.
+   */
+  private async onSubscriberReady(sub: Redis): Promise<void> {
+    const lostAt = this.subLostAt;
+    if (lostAt === null) return;
+    try {
+      await sub.subscribe(this.keys.privateChannel);
+    } catch {
+      return;
+    }
+    if (this.subLostAt !== lostAt) return;
+    this.subLostAt = null;
+    this.sendResync(Date.now() - lostAt, 'subscriber');
+  }
+
+  /**
+   * The EventBus bridge of this process is subscribed again after an outage. Ignored while the
+   * gateway's own subscriber is still away (its return sends the resync, once the private channel is
+   * live), and when a resync was sent during that outage or less than RESYNC_DEDUP_MS ago.
+   */
+  private onBusResynced(e: { at: number; downMs: number }): void {
+    if (this.subLostAt !== null) return;
+    const last = this.lastResyncAt;
+    if (last !== null && (Date.now() - last < RESYNC_DEDUP_MS || e.at - e.downMs <= last)) return;
+    this.sendResync(e.downMs, 'event bridge');
+  }
+
+  private sendResync(downMs: number, trigger: string): void {
+    const sessions = this.sessions;
+    if (!sessions) return;
+    this.lastResyncAt = Date.now();
+    const n = sessions.broadcastPrivate('resync', (channel) => ({
+      reason: 'event stream interrupted',
+      downMs,
+      refetch: PRIVATE_REFETCH[channel],
+    }));
+    this.logger.log(
+      `private events were interrupted for ${downMs} ms (${trigger}); sent ${n} resync frame(s) to refetch`,
+    );
   }
 
   private onRedisMessage(channel: string, msg: string): void {

@@ -115,6 +115,30 @@ export class SocketSessions {
     return n;
   }
 
+  /**
+   * One frame per subscribed private channel to every connection holding at least one (owners and admins
+   * alike), in the envelope `deliverPrivate` uses: `{channel, event, data}` with `data` chosen per
+   * channel. For notices about the channel itself (a `resync` after the event stream was interrupted),
+   * not for owner-scoped data. Returns the frames sent.
+   */
+  broadcastPrivate(event: string, dataFor: (channel: PrivateChannel) => unknown): number {
+    const frames = new Map<PrivateChannel, string>();
+    let n = 0;
+    for (const c of [...this.conns]) {
+      for (const channel of [...c.privates]) {
+        if (c.closed) break;
+        let frame = frames.get(channel);
+        if (frame === undefined) {
+          frame = JSON.stringify({ channel, event, data: dataFor(channel) });
+          frames.set(channel, frame);
+        }
+        if (this.sendChecked(c, frame)) n++;
+      }
+    }
+    this.deps.onMetrics?.sent?.(n);
+    return n;
+  }
+
   closeAll(code: number = WS_CLOSE.SHUTDOWN, reason = 'server shutting down'): void {
     clearInterval(this.pinger);
     for (const c of [...this.conns]) c.ws.close(code, reason);
