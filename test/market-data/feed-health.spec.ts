@@ -8,6 +8,7 @@ import { EMPTY_FEED_GRACE_MS, FeedHealth } from '@/market-data/feed/feed-health'
 import { FeedService, type FeedStatus } from '@/market-data/feed/feed-service';
 import type { TickCache } from '@/market-data/feed/tick-cache';
 import type { MarketDataKeys } from '@/market-data/market-data.keys';
+import { equity } from '../orders/support/instruments';
 
 function health(status: object | null) {
   const redis = { get: async () => (status ? JSON.stringify(status) : null) } as unknown as Redis;
@@ -50,19 +51,7 @@ describe('FeedHealth (/health/ready market-feed)', () => {
 describe('FeedHealth: feed leader connected with instruments to subscribe but none subscribed', () => {
   const open = Date.parse('2025-06-10T11:00:00+05:30');
   const saturday = Date.parse('2025-06-14T11:00:00+05:30');
-  const SBIN: Instrument = {
-    symbol: 'NSE:SBIN-EQ',
-    exchange: 'NSE',
-    tradingSymbol: 'SBIN-EQ',
-    token: '3045',
-    name: 'SBIN',
-    instrumentType: 'EQ',
-    expiry: null,
-    strikePaise: null,
-    optionType: null,
-    lotSize: 1,
-    tickSizePaise: 5,
-  };
+  const SBIN: Instrument = { ...equity('NSE:SBIN-EQ', '3045'), name: 'SBIN' };
 
   afterEach(() => jest.useRealTimers());
 

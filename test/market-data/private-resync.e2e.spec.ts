@@ -6,6 +6,7 @@ import type {} from '@/common/event-bus-bridge';
 import type { Instrument } from '@/domain/market';
 import { ThrowawayRedis } from '../support/throwaway-redis';
 import { startTestApp, type TestApp } from '../support/app';
+import { equity } from '../orders/support/instruments';
 
 /**
  * Private channels travel over Redis pub/sub, which drops what is published while the gateway's
@@ -13,19 +14,7 @@ import { startTestApp, type TestApp } from '../support/app';
  * `resync` frame per private channel (same envelope as other private frames) telling it what to refetch.
  */
 
-const SBIN: Instrument = {
-  symbol: 'NSE:SBIN-EQ',
-  exchange: 'NSE',
-  tradingSymbol: 'SBIN-EQ',
-  token: '3045',
-  name: 'STATE BANK OF INDIA',
-  instrumentType: 'EQ',
-  expiry: null,
-  strikePaise: null,
-  optionType: null,
-  lotSize: 1,
-  tickSizePaise: 5,
-};
+const SBIN: Instrument = { ...equity('NSE:SBIN-EQ', '3045'), name: 'STATE BANK OF INDIA' };
 
 type Frame = Record<string, unknown>;
 

@@ -1,10 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { ManualClock } from '@/common/clock';
-import type { OrderEntity } from '@/orders/entities/order.entity';
 import { FakeBroker } from './support/fake-broker';
 import { buildCore, openDatabase } from './support/harness';
-import { intent, T0, USER } from './support/intents';
+import { intent, queuedRow, T0, USER } from './support/intents';
 
 /**
  * The placement hot path: the queue hand-off overlaps the order's durable insert, the worker's claim
@@ -30,21 +29,7 @@ describe('placement hot path (PostgreSQL, fake broker)', () => {
 
   it('a job that reaches the worker before its order commits waits for the commit and sends once', async () => {
     const { core, broker } = setup();
-    const base = {
-      userId: USER,
-      clientOrderId: 'race-1',
-      ordertag: 'RACE0000001',
-      symbol: 'NSE:SBIN-EQ',
-      side: 'BUY',
-      type: 'LIMIT',
-      product: 'INTRADAY',
-      validity: 'DAY',
-      quantity: 10,
-      pricePaise: 500_00,
-      status: 'QUEUED',
-      origin: 'API',
-      expiresAt: new Date(T0 + 60_000),
-    } as Partial<OrderEntity>;
+    const base = queuedRow({ clientOrderId: 'race-1', ordertag: 'RACE0000001' });
     // Hold a row lock the insert must wait for (its ordertag's unique index): the insert stays
     // uncommitted while the "job" runs the claim, which must block rather than find nothing.
     const blocker = ds.createQueryRunner();
@@ -92,22 +77,7 @@ describe('placement hot path (PostgreSQL, fake broker)', () => {
     const submitted = core.submitter.submit(id);
     await new Promise((r) => setTimeout(r, 30)); // the claim found nothing and is polling
     const { created } = await core.store.insert(
-      {
-        id,
-        userId: USER,
-        clientOrderId: 'late-insert',
-        ordertag: 'LATE0000001',
-        symbol: 'NSE:SBIN-EQ',
-        side: 'BUY',
-        type: 'LIMIT',
-        product: 'INTRADAY',
-        validity: 'DAY',
-        quantity: 10,
-        pricePaise: 500_00,
-        status: 'QUEUED',
-        origin: 'API',
-        expiresAt: new Date(T0 + 60_000),
-      },
+      queuedRow({ id, clientOrderId: 'late-insert', ordertag: 'LATE0000001' }),
       [{ source: 'API', type: 'CREATE', toStatus: 'QUEUED' }],
       'job-late-1',
     );
@@ -123,7 +93,10 @@ describe('placement hot path (PostgreSQL, fake broker)', () => {
     // v7 ids of one millisecond share their first 64 bits (time and a counter); the lock key must not.
     const a = uuidv7();
     const b = `${a.slice(0, 24)}${a.slice(24) === 'a1b2c3d4e5f6' ? 'f6e5d4c3b2a1' : 'a1b2c3d4e5f6'}`;
-    const [{ ka, kb }] = await ds.query(`SELECT orders_lock_key($1) AS ka, orders_lock_key($2) AS kb`, [a, b]);
+    const [{ ka, kb }] = await ds.query(`SELECT orders_lock_key($1) AS ka, orders_lock_key($2) AS kb`, [
+      a,
+      b,
+    ]);
     expect(ka).not.toBe(kb);
     // A's insert still in flight (its lock held) does not hold up B's claim.
     const holder = ds.createQueryRunner();
@@ -132,22 +105,7 @@ describe('placement hot path (PostgreSQL, fake broker)', () => {
     await holder.query(`SELECT pg_advisory_xact_lock(orders_lock_key($1))`, [a]);
     try {
       await core.store.insert(
-        {
-          id: b,
-          userId: USER,
-          clientOrderId: 'v7-b',
-          ordertag: 'V7B00000001',
-          symbol: 'NSE:SBIN-EQ',
-          side: 'BUY',
-          type: 'LIMIT',
-          product: 'INTRADAY',
-          validity: 'DAY',
-          quantity: 10,
-          pricePaise: 500_00,
-          status: 'QUEUED',
-          origin: 'API',
-          expiresAt: new Date(T0 + 60_000),
-        },
+        queuedRow({ id: b, clientOrderId: 'v7-b', ordertag: 'V7B00000001' }),
         [{ source: 'API', type: 'CREATE', toStatus: 'QUEUED' }],
         'job-v7-b',
       );
