@@ -14,7 +14,7 @@ function arg(name: string, fallback: number): number {
 
 const seeds = arg('seeds', 5);
 const points = arg('points', 300);
-const orders = arg('orders', Math.ceil(points * 1.3));
+const orders = arg('orders', Math.ceil(points * 1.6)); // 1.3 orders a point ran out of orders at 197 of 200 points
 const burstSeconds = arg('burst-seconds', 10);
 const firstSeed = arg('seed', Date.now() % 1_000_000);
 

@@ -152,7 +152,7 @@ describe('kill -9 of placement workers at seeded points', () => {
     let points = 0;
     let kills = 0;
     let hits = 0;
-    const maxRounds = Math.max(12, Math.ceil(MIN_POINTS / 4));
+    const maxRounds = Math.max(12, Math.ceil(MIN_POINTS / 3)); // a round averages about 4 points
     for (let round = 0; round < maxRounds; round++) {
       const results = await Promise.all(
         Array.from({ length: PARALLEL }, () => lifetime(Math.floor(rnd() * 2 ** 31))),
@@ -202,11 +202,10 @@ describe('kill -9 of placement workers at seeded points', () => {
     const tags = sim.orderTagLog.map((e) => e.ordertag);
     const dupes = tags.filter((t, i) => tags.indexOf(t) !== i);
     process.stdout.write(
-      `kill-9: seed ${SEED}, ${points} crash points (${kills} SIGKILLs), ${hits} probe hits, ${tags.length} placeOrder calls, statuses ${JSON.stringify(summary)}\n`,
+      `kill-9: seed ${SEED}, ${points} crash points (${kills} SIGKILLs), ${hits} probe hits, ${tags.length} placeOrder calls (${dupes.length} tags twice), statuses ${JSON.stringify(summary)}\n`,
     );
 
-    expect(points).toBeGreaterThanOrEqual(MIN_POINTS);
-    expect(kills).toBeGreaterThan(0);
+    // What must hold first, so a run that fell short of its crash points still reports on it.
     expect(dupes).toEqual([]);
     expect(statuses.filter((s) => !TERMINAL.includes(s.status))).toEqual([]);
     // Every tag the exchange saw belongs to an order that knows it reached the broker.
@@ -216,5 +215,7 @@ describe('kill -9 of placement workers at seeded points', () => {
     const reached = new Set(tags);
     expect(notPlaced.filter((o) => reached.has(o.ordertag))).toEqual([]);
     expect(report.mismatches.filter((m) => m.kind !== 'fill_gap')).toEqual([]);
-  }, 240_000);
+    expect(points).toBeGreaterThanOrEqual(MIN_POINTS);
+    expect(kills).toBeGreaterThan(0);
+  }, Math.max(240_000, MIN_POINTS * 3_000)); // about 1 s a crash point here; soak runs ask for hundreds
 });
