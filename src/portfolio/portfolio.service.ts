@@ -4,6 +4,7 @@ import type { Repository } from 'typeorm';
 import { BrokerGateway } from '@/broker/broker-gateway';
 import { Clock } from '@/common/clock';
 import { EventBus } from '@/common/event-bus';
+import { AppConfig } from '@/config/app-config';
 import { rupeesToPaise, type Paise } from '@/common/money';
 import type { OrderFill } from '@/domain/execution';
 import type { ProductType, Tick } from '@/domain/market';
@@ -96,6 +97,7 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
     @InjectRepository(PortfolioFillEntity) private readonly journal: Repository<PortfolioFillEntity>,
     @Optional() private readonly broker?: BrokerGateway,
     @Optional() @Inject(INSTRUMENT_SPECS) specs?: InstrumentSpecLookup,
+    @Optional() private readonly config?: AppConfig,
   ) {
     this.specs = specs ?? fallbackSpec;
     const book = () => this.accountBook;
@@ -110,6 +112,15 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
       openOrders: () => (this.openCache ??= [...this.open.values()]),
       lastTick: (s) => this.ticks.get(s),
     });
+  }
+
+  /**
+   * Every process keeps the books (fills reach all of them over the event bridge), but only the worker
+   * role exports the account's P&L, exposure and fill count, as the once-a-minute snapshot does: the
+   * other processes' series stay 0, so `sum()` across processes is the account's figure, not a multiple.
+   */
+  private publishesMetrics(): boolean {
+    return this.config?.hasRole('worker') ?? true;
   }
 
   async onModuleInit(): Promise<void> {
@@ -261,8 +272,10 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
     this.bus.emit('portfolio.fill', { ...f, chargesPaise });
     const pos = this.userBook(f.userId).position(f.symbol);
     if (pos) this.bus.emit('portfolio.position', { ...pos, userId: f.userId });
-    portfolioMetrics.fills.inc();
-    publishPortfolioMetrics(portfolioFigures(this.account, this.view));
+    if (this.publishesMetrics()) {
+      portfolioMetrics.fills.inc();
+      publishPortfolioMetrics(portfolioFigures(this.account, this.view));
+    }
     const write = this.journal
       .createQueryBuilder()
       .insert()
@@ -388,7 +401,9 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
       [this.journalMark],
     );
     if (recent.every((r) => this.appliedFills.has(fillKey(r.orderId, r.cumQuantity)))) {
-      this.logger.debug(`resync: the ${recent.length} fill(s) journaled since the last rebuild were all applied`);
+      this.logger.debug(
+        `resync: the ${recent.length} fill(s) journaled since the last rebuild were all applied`,
+      );
       return 0;
     }
     return this.holdingFills(async () => {
@@ -409,7 +424,8 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
         const pos = this.userBook(userId).position(symbol);
         if (pos) this.bus.emit('portfolio.position', { ...pos, userId });
       }
-      if (missed.length) publishPortfolioMetrics(portfolioFigures(this.account, this.view));
+      if (missed.length && this.publishesMetrics())
+        publishPortfolioMetrics(portfolioFigures(this.account, this.view));
       return missed.length;
     });
   }
