@@ -75,6 +75,9 @@ describe('cancels: own rate limit, and whole sliced orders (e2e, simulated)', ()
     const placed = await a
       .place({ symbol: FUT, side: 'BUY', quantity: 960, type: 'LIMIT', price, product: 'CARRYFORWARD' })
       .expect(202);
+    expect({ status: placed.body.status, reason: placed.body.reasonMessage }).toMatchObject({
+      status: 'QUEUED',
+    });
     expect(placed.body.routing).toMatchObject({ freezeQuantity: 900, slice: 1, of: 2 });
     const parent = await eventually(
       () => a.order(placed.body.id),
@@ -156,7 +159,7 @@ describe('cancels: own rate limit, and whole sliced orders (e2e, simulated)', ()
           product: 'INTRADAY',
         })
         .expect(202);
-      expect(r.body.status).toBe('QUEUED');
+      expect({ status: r.body.status, reason: r.body.reasonMessage }).toMatchObject({ status: 'QUEUED' });
       ids.push(r.body.id as string);
     }
     const sliced = await placeSlicedResting();
