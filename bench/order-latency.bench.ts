@@ -172,17 +172,16 @@ async function main(): Promise<void> {
 
   // Warm-up, as a running platform is: every hot-path connection has prepared its statements (and
   // compiled the claim function), the JIT has seen the path. Not measured.
-  for (let i = 0; i < 64; i++) {
-    const symbol = instruments[(i * 7) % INSTRUMENTS].symbol;
-    await executor.execute({
-      symbol,
-      side: i % 2 ? 'SELL' : 'BUY',
-      strength: 1,
-      reason: 'warm-up',
-      time: clock.now(),
-      strategyId: 'bench',
-    });
-  }
+  const alternating = (symbol: string, i: number, reason: string): Signal => ({
+    symbol,
+    side: i % 2 ? 'SELL' : 'BUY',
+    strength: 1,
+    reason,
+    time: clock.now(),
+    strategyId: 'bench',
+  });
+  for (let i = 0; i < 64; i++)
+    await executor.execute(alternating(instruments[(i * 7) % INSTRUMENTS].symbol, i, 'warm-up'));
   while (sentAt.size < 64) await new Promise((r) => setTimeout(r, 10));
   tickAt.clear();
 
@@ -230,14 +229,7 @@ async function main(): Promise<void> {
     view.addInstrument(symbol, 500_00, clock.now(), { lotSize: 1, tickSizePaise: 5 }); // the tick
     tickAt.set(coid, performance.now());
     floorCoids.push(coid);
-    await executor.execute({
-      symbol,
-      side: i % 2 ? 'SELL' : 'BUY',
-      strength: 1,
-      reason: 'bench',
-      time: clock.now(),
-      strategyId: 'bench',
-    });
+    await executor.execute(alternating(symbol, i, 'bench'));
     const until = Date.now() + 5_000;
     while (latencies([coid]).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 1));
   }
@@ -264,7 +256,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < samples; i++) {
       await new Promise((r) => setTimeout(r, gapMs));
       const t = performance.now();
-      await probe.query({ name: `floor_${sync}`, text: 'INSERT INTO bench_floor (v) VALUES ($1)', values: ['x'] });
+      await probe.query({
+        name: `floor_${sync}`,
+        text: 'INSERT INTO bench_floor (v) VALUES ($1)',
+        values: ['x'],
+      });
       (sync === 'on' ? commit : asyncTrip).push(performance.now() - t);
     }
   }

@@ -204,15 +204,24 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
       this.open.delete(o.id);
       return;
     }
-    const remaining = o.quantity - o.filledQuantity;
-    if (remaining <= 0) return void this.open.delete(o.id);
     const price = o.price ?? o.triggerPrice;
-    this.open.set(o.id, {
+    this.setOpen(o.id, o, price ? rupeesToPaise(price) : null);
+  }
+
+  /** Records an order's resting remainder (or drops it when nothing remains). */
+  private setOpen(
+    id: string,
+    o: Pick<OrderView, 'userId' | 'symbol' | 'side' | 'quantity' | 'filledQuantity' | 'strategyId'>,
+    pricePaise: Paise | null,
+  ): void {
+    const remaining = o.quantity - o.filledQuantity;
+    if (remaining <= 0) return void this.open.delete(id);
+    this.open.set(id, {
       userId: o.userId,
       symbol: o.symbol,
       side: o.side,
       remainingQuantity: remaining,
-      ...(price ? { pricePaise: rupeesToPaise(price) } : {}),
+      ...(pricePaise !== null ? { pricePaise } : {}),
       ...(o.strategyId ? { strategyId: o.strategyId } : {}),
     });
   }
@@ -238,17 +247,8 @@ export class PortfolioService implements OnModuleInit, OnModuleDestroy {
       this.openCache = null;
       for (const r of rows) {
         readAt.set(r.id, r.updatedAt.getTime());
-        const remaining = r.quantity - r.filledQuantity;
-        if (remaining <= 0) continue;
         const price = r.pricePaise ?? r.triggerPricePaise;
-        this.open.set(r.id, {
-          userId: r.userId,
-          symbol: r.symbol,
-          side: r.side,
-          remainingQuantity: remaining,
-          ...(price !== null ? { pricePaise: Number(price) } : {}),
-          ...(r.strategyId ? { strategyId: r.strategyId } : {}),
-        });
+        this.setOpen(r.id, r, price !== null ? Number(price) : null);
       }
     } finally {
       this.heldOrders = null;
